@@ -1,0 +1,17 @@
+"""Fast, isolated settings for the test suite."""
+
+from config.settings.base import *
+
+DEBUG = False
+SECRET_KEY = "xaso-tests-only"  # noqa: S105
+# SQLite in memory unless DATABASE_URL names another database (PostgreSQL in CI).
+if not env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LANGUAGE_CODE = "vi"

@@ -1,0 +1,24 @@
+"""Root URL configuration: wiring only."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include
+from django.urls import path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("xaso.core.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri-django/", admin.site.urls),
+]
+
+handler403 = "xaso.core.views.errors.permission_denied"
+handler404 = "xaso.core.views.errors.page_not_found"
+handler500 = "xaso.core.views.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,100 @@
+"""Fixtures shared by every app: real units from the national list and staff by position."""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from xaso.core.models import AdministrativeUnit
+from xaso.core.models import User
+from xaso.core.tests.factories import UserFactory
+from xaso.core.tests.factories import real_unit
+
+# Nghệ An (40) and three of its communes; Hà Nội (1) for a different province.
+PROVINCE_CODE = 40
+COMMUNE_CODE = 16777  # Xã Quỳ Châu
+OTHER_COMMUNE_CODE = 16750  # Xã Tiền Phong
+FAR_COMMUNE_CODE = 454  # Xã Đông Anh, Hà Nội
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip PostgreSQL-only tests (row locks, real concurrency) on SQLite."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def province(db: None) -> AdministrativeUnit:
+    return real_unit(PROVINCE_CODE, level=AdministrativeUnit.Level.PROVINCE)
+
+
+@pytest.fixture
+def commune(province: AdministrativeUnit) -> AdministrativeUnit:
+    return real_unit(COMMUNE_CODE)
+
+
+@pytest.fixture
+def other_commune(province: AdministrativeUnit) -> AdministrativeUnit:
+    return real_unit(OTHER_COMMUNE_CODE)
+
+
+@pytest.fixture
+def far_commune(db: None) -> AdministrativeUnit:
+    return real_unit(FAR_COMMUNE_CODE)
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., User]:
+    """make_staff(unit, "clerk", "chairman", username="...") → a user holding those positions."""
+
+    def make(unit: AdministrativeUnit | None, *positions: str, **fields: object) -> User:
+        return UserFactory(unit=unit, positions=list(positions), **fields)
+
+    return make
+
+
+@pytest.fixture
+def unit_admin(commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(commune, "unit_admin", username="quantri", full_name="Lê Thị Quản Trị")
+
+
+@pytest.fixture
+def chairman(commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(commune, "chairman", username="chutich", full_name="Trần Văn Chủ Tịch")
+
+
+@pytest.fixture
+def clerk(commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(commune, "clerk", username="vanthu", full_name="Phạm Thị Văn Thư")
+
+
+@pytest.fixture
+def counter_officer(commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(commune, "counter_officer", username="motcua", full_name="Hoàng Văn Một Cửa")
+
+
+@pytest.fixture
+def other_unit_admin(other_commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(other_commune, "unit_admin", username="quantri_khac")
+
+
+@pytest.fixture
+def province_supervisor(province: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
+    return make_staff(province, "province_supervisor", username="giamsat_tinh")
+
+
+@pytest.fixture
+def client_as(db: None) -> Callable[[User], Client]:
+    """client_as(user) → a test client logged in as `user`."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "xaso.core"
+    label = "core"
+    verbose_name = _("Hạt nhân hệ thống")
+
+    def ready(self) -> None:
+        # Connects django-axes lockout signals to the audit trail (an extension point,
+        # not domain flow: axes offers no other hook).
+        from xaso.core import signal_handlers  # noqa: F401

@@ -1,0 +1,1 @@
+"""Hooks into third-party signals (django-axes) that feed the audit trail."""

@@ -1,0 +1,3 @@
+"""URLs: accounts (see xaso/core/urls/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: calendar (see xaso/core/urls/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: units (see xaso/core/urls/__init__.py)."""
+
+urlpatterns: list = []
