@@ -177,5 +177,3 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Working-day calendar defaults for a new unit (each unit edits its own).
-XASO_CUTOFF_HOUR = env.int("XASO_CUTOFF_HOUR", default=15)

@@ -1,11 +1,15 @@
-"""The home page: a dashboard whose widgets depend on the user's positions."""
+"""The home page: a dashboard whose widgets depend on the user's permissions."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from xaso.core.dashboard import widgets_for
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    from xaso.core import dashboard_widgets  # noqa: F401, PLC0415 (registers the kernel's widgets)
+
+    return render(request, "core/home.html", {"widgets": widgets_for(request.user)})
