@@ -19,13 +19,19 @@ FAR_COMMUNE_CODE = 454  # Xã Đông Anh, Hà Nội
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL-only tests (row locks, real concurrency) on SQLite."""
-    if connection.vendor == "postgresql":
-        return
+    """Skip PostgreSQL-only tests on SQLite; keep reference data across transactional tests.
+
+    Transactional tests end by emptying every table, which would also remove the national
+    unit list and the positions loaded by data migrations; serialized rollback restores them.
+    """
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:
-        if "postgresql" in item.keywords:
+        if "postgresql" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture

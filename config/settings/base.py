@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Listed so the API docs use its bundled Swagger UI, not a CDN.
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
