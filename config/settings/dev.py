@@ -3,3 +3,4 @@
 from config.settings.base import *
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+WHITENOISE_AUTOREFRESH = True

@@ -15,3 +15,5 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LANGUAGE_CODE = "vi"
+# Serve static files from the apps directly (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True
