@@ -27,7 +27,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 XASO_PRODUCTION = env.bool("XASO_PRODUCTION", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin with django-otp's site: it asks for the TOTP code too.
+    "config.admin_config.OTPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xaso.core.middleware.RequestContextMiddleware",
+    "xaso.core.middleware_2fa.TwoFactorEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,4 +180,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("XASO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-

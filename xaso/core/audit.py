@@ -1,7 +1,8 @@
-"""Writing and verifying the hash-chained audit trail."""
+"""Writing, verifying and reading the hash-chained audit trail."""
 
 import datetime
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,24 +11,61 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import AuditChain
 from xaso.core.models import AuditEvent
 from xaso.core.models import User
 from xaso.core.request_context import current_ip_address
+from xaso.core.search import search_filter
 
 GLOBAL_CHAIN = "global"
+GENESIS_HASH = "0" * 64
+
+# Floats at or above this magnitude are written by Python in exponent form ("1e+16"), but
+# PostgreSQL's jsonb gives them back as integers ("10000000000000000"), which would change
+# the hash after the round trip. They are stored as integers from the start.
+_EXPONENT_FLOAT = 1e16
 
 
-def _chain_key(unit: AdministrativeUnit | None) -> str:
+def chain_key_for(unit: AdministrativeUnit | None) -> str:
+    """The key of the chain that holds `unit`'s events ("global" for events without a unit)."""
     return f"unit:{unit.pk}" if unit is not None else GLOBAL_CHAIN
 
 
+def _integral_floats_as_int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) >= _EXPONENT_FLOAT:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_int(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_int(item) for item in value]
+    return value
+
+
 def _canonical(data: Any) -> Any:
-    """The JSON value exactly as the database will give it back."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    """The JSON value exactly as SQLite and PostgreSQL will give it back."""
+    return _integral_floats_as_int(json.loads(json.dumps(data, cls=DjangoJSONEncoder)))
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    """The address as the database stores it, or None.
+
+    PostgreSQL's `inet` (and Django's GenericIPAddressField on save) rewrite IPv6 addresses
+    in compressed lower-case form and store "" as NULL; hashing the raw value would make
+    such events fail verification. An unparseable value is dropped rather than failing the
+    change being audited (PostgreSQL would refuse it).
+    """
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def compute_event_hash(event: AuditEvent) -> str:
@@ -64,12 +102,13 @@ def record_audit_event(
     """Append one event to its unit's chain, inside the caller's transaction.
 
     Call it from the service that makes the change, so the event and the change commit
-    or roll back together. Locks the chain head row (select_for_update) while appending.
-    `unit` defaults to the actor's unit; `ip_address` to the current request's address.
+    or roll back together (a rollback also undoes the chain head, so no gap is left).
+    Locks the chain head row (select_for_update) while appending. `unit` defaults to the
+    actor's unit; `ip_address` to the current request's address.
     """
     if unit is None and actor is not None:
         unit = actor.unit
-    key = _chain_key(unit)
+    key = chain_key_for(unit)
     with transaction.atomic():
         AuditChain.objects.get_or_create(key=key)
         chain = AuditChain.objects.select_for_update().get(key=key)
@@ -78,14 +117,16 @@ def record_audit_event(
             sequence=chain.last_sequence + 1,
             unit=unit,
             actor=actor,
-            actor_name=actor_name or (str(actor) if actor is not None else ""),
+            actor_name=(actor_name or (str(actor) if actor is not None else ""))[:150],
             action=action,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             target_repr=str(target)[:255] if target is not None else "",
             data=_canonical(data or {}),
-            ip_address=ip_address if ip_address is not None else current_ip_address(),
-            # Truncated to microseconds so the stored value hashes the same after a round trip.
+            ip_address=_canonical_ip(
+                ip_address if ip_address is not None else current_ip_address()
+            ),
+            # Read after taking the lock, so timestamps follow the sequence order.
             created_at=timezone.now(),
             previous_hash=chain.last_hash,
         )
@@ -97,11 +138,25 @@ def record_audit_event(
     return event
 
 
+# --- Verification -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     chain_key: str
     sequence: int
     message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain_key: str
+    events: int
+    problems: list[ChainProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def _iter_chain(key: str) -> Iterator[AuditEvent]:
@@ -110,44 +165,166 @@ def _iter_chain(key: str) -> Iterator[AuditEvent]:
     )
 
 
-def verify_chain(key: str) -> list[ChainProblem]:
-    """Recompute one chain; report edited, deleted or reordered events and a moved head."""
+def check_chain(key: str) -> ChainReport:
+    """Recompute one chain; report edited, deleted or reordered events and a moved head.
+
+    Detects: a changed field of any event (its hash no longer matches), a deleted event
+    (a gap in the sequence and a broken link), events swapped or renumbered (the sequence
+    is part of the hash), and a deleted last event (the chain head still counts it).
+    The hash is not keyed: someone able to rewrite the whole chain and its head can
+    forge it; this check catches partial edits, mistakes and careless tampering.
+    """
     problems: list[ChainProblem] = []
-    expected_previous = "0" * 64
+    expected_previous = GENESIS_HASH
     expected_sequence = 1
+    count = 0
     for event in _iter_chain(key):
+        count += 1
         if event.sequence != expected_sequence:
             problems.append(
                 ChainProblem(
                     key,
                     expected_sequence,
-                    f"missing events {expected_sequence}..{event.sequence - 1}",
+                    _("Thiếu sự kiện số %(first)s đến %(last)s.")
+                    % {"first": expected_sequence, "last": event.sequence - 1},
                 )
             )
         if event.previous_hash != expected_previous:
-            problems.append(ChainProblem(key, event.sequence, "previous hash does not match"))
+            problems.append(
+                ChainProblem(
+                    key,
+                    event.sequence,
+                    _("Mã băm của sự kiện liền trước không khớp (sự kiện bị xóa hoặc đổi thứ tự)."),
+                )
+            )
         if compute_event_hash(event) != event.hash:
-            problems.append(ChainProblem(key, event.sequence, "content was modified"))
+            problems.append(ChainProblem(key, event.sequence, _("Nội dung sự kiện đã bị sửa đổi.")))
         expected_previous = event.hash
         expected_sequence = event.sequence + 1
+    last_sequence = expected_sequence - 1
     head = AuditChain.objects.filter(key=key).first()
-    if head is not None and head.last_sequence != expected_sequence - 1:
+    if head is None:
+        if count:
+            problems.append(
+                ChainProblem(key, last_sequence, _("Không tìm thấy đầu chuỗi nhật ký."))
+            )
+    elif head.last_sequence != last_sequence:
         problems.append(
             ChainProblem(
                 key,
                 head.last_sequence,
-                f"chain head says {head.last_sequence} events, found {expected_sequence - 1}",
+                _("Đầu chuỗi ghi %(head)s sự kiện nhưng chỉ tìm thấy %(found)s.")
+                % {"head": head.last_sequence, "found": last_sequence},
             )
         )
-    return problems
+    elif head.last_hash != expected_previous:
+        problems.append(
+            ChainProblem(
+                key,
+                head.last_sequence,
+                _("Mã băm ở đầu chuỗi không khớp với sự kiện cuối cùng."),
+            )
+        )
+    return ChainReport(chain_key=key, events=count, problems=problems)
+
+
+def verify_chain(key: str) -> list[ChainProblem]:
+    """The problems of one chain (empty when it is intact)."""
+    return check_chain(key).problems
+
+
+def verify_unit_chain(unit: AdministrativeUnit | None) -> ChainReport:
+    """Check the chain of `unit`'s events (the global chain for None)."""
+    return check_chain(chain_key_for(unit))
+
+
+def all_chain_keys() -> list[str]:
+    keys = set(AuditChain.objects.values_list("key", flat=True)) | set(
+        AuditEvent.objects.values_list("chain_key", flat=True).distinct()
+    )
+    return sorted(keys)
 
 
 def verify_all_chains() -> tuple[int, list[ChainProblem]]:
     """Verify every chain; return (events checked, problems)."""
-    keys = set(AuditChain.objects.values_list("key", flat=True)) | set(
-        AuditEvent.objects.values_list("chain_key", flat=True).distinct()
-    )
+    checked = 0
     problems: list[ChainProblem] = []
-    for key in sorted(keys):
-        problems.extend(verify_chain(key))
-    return AuditEvent.objects.count(), problems
+    for key in all_chain_keys():
+        report = check_chain(key)
+        checked += report.events
+        problems.extend(report.problems)
+    return checked, problems
+
+
+# --- Reading (selectors) ------------------------------------------------------------------
+
+
+def audit_events_for(*, user: User) -> models.QuerySet[AuditEvent]:
+    """The events `user` may read in the audit pages: those of their own unit only.
+
+    Province supervisors do not see their communes' trails; a platform superuser without a
+    unit sees the global chain (sign-in failures of unknown accounts and the like).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return AuditEvent.objects.none()
+    if user.unit_id is None:
+        if user.is_superuser:
+            return AuditEvent.objects.filter(unit__isnull=True)
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(unit_id=user.unit_id)
+
+
+def get_audit_event_for(*, user: User, pk: int) -> AuditEvent:
+    """One event of the user's unit; 404 for any other unit's event."""
+    try:
+        return audit_events_for(user=user).select_related("actor", "unit").get(pk=pk)
+    except AuditEvent.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filter_audit_events(
+    queryset: models.QuerySet[AuditEvent],
+    *,
+    action: str = "",
+    actor: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    target: str = "",
+    ip_address: str = "",
+) -> models.QuerySet[AuditEvent]:
+    """Narrow `queryset`; dates are whole days of the local time zone, both ends included.
+
+    `actor` matches the acting account's name, username or e-mail diacritics-insensitively
+    (word prefix) and, for events without an account (e.g. a failed sign-in), the
+    recorded name as typed. `ip_address` matches a prefix ("10.0.").
+    """
+    if action:
+        queryset = queryset.filter(action=action)
+    if actor.strip():
+        queryset = queryset.filter(
+            search_filter("actor__search_text", actor)
+            | Q(actor__isnull=True, actor_name__icontains=actor.strip())
+        )
+    if date_from:
+        queryset = queryset.filter(created_at__gte=_local_midnight(date_from))
+    if date_to:
+        queryset = queryset.filter(
+            created_at__lt=_local_midnight(date_to + datetime.timedelta(days=1))
+        )
+    if target.strip():
+        text = target.strip()
+        queryset = queryset.filter(
+            Q(target_repr__icontains=text) | Q(target_id=text) | Q(target_type__icontains=text)
+        )
+    if ip_address.strip():
+        queryset = queryset.filter(ip_address__startswith=ip_address.strip())
+    return queryset
+
+
+def actions_present(queryset: models.QuerySet[AuditEvent]) -> list[str]:
+    """The distinct action codes of `queryset`, sorted (for the action filter)."""
+    return sorted(set(queryset.order_by().values_list("action", flat=True).distinct()))

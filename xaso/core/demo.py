@@ -34,7 +34,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("chutich", "Lê Văn Hùng", "Chủ tịch UBND xã", ("chairman",)),
     DemoAccount("phochutich", "Trần Thị Mai", "Phó Chủ tịch UBND xã", ("vice_chairman",)),
     DemoAccount("vanthu", "Nguyễn Thị Hoa", "Văn thư", ("clerk",)),
-    DemoAccount("vanphong", "Phạm Văn Nam", "Công chức Văn phòng – Thống kê", ("office_statistics",)),
+    DemoAccount(
+        "vanphong", "Phạm Văn Nam", "Công chức Văn phòng – Thống kê", ("office_statistics",)
+    ),
     DemoAccount(
         "diachinh",
         "Hoàng Văn Đức",

@@ -70,8 +70,9 @@ def calendar_status_for(*, user: User, today: datetime.date) -> dict[str, Any]:
     unit = user.unit
     units = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
     approved = set(
-        CalendarYear.objects.filter(unit_id__in=units, year__in=[today.year, today.year + 1])
-        .values_list("year", flat=True)
+        CalendarYear.objects.filter(
+            unit_id__in=units, year__in=[today.year, today.year + 1]
+        ).values_list("year", flat=True)
     )
     return {
         "year": today.year,

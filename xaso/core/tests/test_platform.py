@@ -30,7 +30,7 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_ALLOWED_HOSTS": "xaso.example.vn",
         "DATABASE_URL": "sqlite:///:memory:",
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env=env,
@@ -49,7 +49,7 @@ def test_production_settings_refuse_the_development_secret_key():
         "DJANGO_SECRET_KEY": "xaso-insecure-development-key-change-me",
         "DJANGO_ALLOWED_HOSTS": "xaso.example.vn",
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=BASE_DIR,
         env=env,
@@ -139,3 +139,16 @@ def test_api_docs_are_served_without_a_cdn(client_as, unit_admin):
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_django_admin_requires_a_verified_second_factor(make_staff):
+    superuser = make_staff(None, is_staff=True, is_superuser=True, username="sieuquantri")
+    client = Client()
+    client.force_login(superuser)
+
+    response = client.get("/quan-tri-django/")
+
+    # Logged in by password only: the OTP admin site treats the user as not staff.
+    assert response.status_code == 302
+    assert "/quan-tri-django/login/" in response["Location"]

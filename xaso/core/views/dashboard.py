@@ -10,6 +10,4 @@ from xaso.core.dashboard import widgets_for
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from xaso.core import dashboard_widgets  # noqa: F401, PLC0415 (registers the kernel's widgets)
-
     return render(request, "core/home.html", {"widgets": widgets_for(request.user)})
