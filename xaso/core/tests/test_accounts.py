@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xaso.core.models import AdministrativeUnit
@@ -609,6 +610,11 @@ def test_django_admin_pages_open_for_a_superuser(clerk: User) -> None:
     )
     client = Client()
     client.force_login(superuser)
+    # The admin site requires a verified second factor (django-otp's OTPAdminSite).
+    device = TOTPDevice.objects.create(user=superuser, name="Điện thoại", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     position = Position.objects.get(code="clerk")
 
     statuses = [
