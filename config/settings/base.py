@@ -89,6 +89,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'xaso.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default lives in var/, which a fresh clone does not have yet.
+    if str(DATABASES["default"]["NAME"]).startswith(str(VAR_DIR)):
+        VAR_DIR.mkdir(exist_ok=True)
     # Take the write lock at BEGIN so concurrent writers wait instead of failing with
     # "database is locked" (Django >= 5.1), and let readers run beside one writer (WAL).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
