@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "xaso.core",
+    "xaso.applicants",
+    "xaso.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -183,3 +185,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("XASO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# One-stop desk (docs: shared/domain/onestop.md). Defaults follow ND 61/2018 where the
+# 2025 texts were not reviewed; each is a setting so a unit can follow the newer rule.
+XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY = env.bool("XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY", default=False)
+XASO_MAX_EXTENSIONS = env.int("XASO_MAX_EXTENSIONS", default=1)
+XASO_SUPPLEMENT_WINDOW_DAYS = env.int("XASO_SUPPLEMENT_WINDOW_DAYS", default=3)
+XASO_UPLOAD_MAX_BYTES = env.int("XASO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Public address of this deployment, printed in receipt QR codes.
+XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
