@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from xaso.core.api import router as core_router
 from xaso.core.api_auth import session_or_token_auth
 from xaso.core.exceptions import DomainError
+from xaso.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
     title="XãSố API",
@@ -47,3 +48,4 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 api.add_router("/v1/", core_router)
+api.add_router("/v1/mot-cua/", dossiers_router)

@@ -5,6 +5,7 @@ from xaso.core.models.audit import AuditEvent
 from xaso.core.models.calendar import CalendarOverride
 from xaso.core.models.calendar import CalendarYear
 from xaso.core.models.counters import NumberCounter
+from xaso.core.models.idempotency import IdempotencyRecord
 from xaso.core.models.units import AdministrativeUnit
 from xaso.core.models.units import AgencyIdentifier
 from xaso.core.models.users import ApiToken
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "CalendarOverride",
     "CalendarYear",
+    "IdempotencyRecord",
     "NumberCounter",
     "Position",
     "User",

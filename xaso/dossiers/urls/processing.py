@@ -1,0 +1,3 @@
+"""URLs: processing (see xaso/dossiers/urls/__init__.py)."""
+
+urlpatterns: list = []

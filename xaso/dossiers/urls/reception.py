@@ -1,0 +1,3 @@
+"""URLs: reception (see xaso/dossiers/urls/__init__.py)."""
+
+urlpatterns: list = []

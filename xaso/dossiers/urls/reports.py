@@ -1,0 +1,3 @@
+"""URLs: reports (see xaso/dossiers/urls/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Public pages (no login), namespace "portal"."""
+
+app_name = "portal"
+
+urlpatterns: list = []
