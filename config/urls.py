@@ -10,6 +10,7 @@ from config.api import api
 urlpatterns = [
     path("", include("xaso.core.urls")),
     path("mot-cua/", include("xaso.dossiers.urls")),
+    path("nguoi-nop/", include("xaso.applicants.urls")),
     path("cong-khai/", include("xaso.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -189,7 +189,9 @@ LOGGING = {
 
 # One-stop desk (docs: shared/domain/onestop.md). Defaults follow ND 61/2018 where the
 # 2025 texts were not reviewed; each is a setting so a unit can follow the newer rule.
-XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY = env.bool("XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY", default=False)
+XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY = env.bool(
+    "XASO_DOSSIER_FIRST_DAY_IS_RECEIPT_DAY", default=False
+)
 XASO_MAX_EXTENSIONS = env.int("XASO_MAX_EXTENSIONS", default=1)
 XASO_SUPPLEMENT_WINDOW_DAYS = env.int("XASO_SUPPLEMENT_WINDOW_DAYS", default=3)
 XASO_UPLOAD_MAX_BYTES = env.int("XASO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

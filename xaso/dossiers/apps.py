@@ -6,3 +6,6 @@ class DossiersConfig(AppConfig):
     name = "xaso.dossiers"
     label = "dossiers"
     verbose_name = _("Một cửa điện tử")
+
+    def ready(self) -> None:
+        from xaso.dossiers import navigation  # noqa: F401  (menu entries)

@@ -1,5 +1,8 @@
-"""Public pages (no login), namespace "portal"."""
+"""Public pages (no login), namespace "portal"; one module per area."""
+
+from xaso.portal import urls_lookup
+from xaso.portal import urls_procedures
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [*urls_procedures.urlpatterns, *urls_lookup.urlpatterns]

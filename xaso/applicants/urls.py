@@ -1,0 +1,5 @@
+"""Applicant directory pages, namespace "applicants"."""
+
+app_name = "applicants"
+
+urlpatterns: list = []

@@ -1,0 +1,72 @@
+"""The English catalogue (docs/adr/0001): complete, and actually used by the pages.
+
+Message ids are Vietnamese; `locale/en/LC_MESSAGES/django.po` carries the English UI. A new
+msgid left untranslated (or fuzzy) after `makemessages -l en` fails this suite.
+"""
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import trans_real
+
+LOGIN_URL = "/dang-nhap/"
+PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO_PATH = PO_PATH.with_suffix(".mo")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+@pytest.fixture
+def compiled_catalogues() -> Iterator[None]:
+    """Compile the .mo (generated, git-ignored) when missing or stale, and reload gettext."""
+    if not MO_PATH.exists() or MO_PATH.stat().st_mtime < PO_PATH.stat().st_mtime:
+        call_command("compile_catalogs", stdout=io.StringIO())
+        trans_real._translations = {}
+        trans_real._default = None
+    # The locale middleware activates the request's language in this thread: restore it.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues")
+@pytest.mark.parametrize(
+    ("accept_language", "heading"),
+    [("en", "<h1>Sign in</h1>"), ("vi", "<h1>Đăng nhập</h1>")],
+)
+def test_login_page_follows_accept_language(accept_language: str, heading: str) -> None:
+    response = Client().get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE=accept_language)
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == accept_language
+    assert f'<html lang="{accept_language}">' in response.text
+    assert heading in response.text
+
+
+def test_english_catalogue_is_complete() -> None:
+    po = polib.pofile(str(PO_PATH))
+
+    untranslated = [entry.msgid for entry in po.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+    assert len(po) > 0
+    assert untranslated == [], f"msgids without English translation: {untranslated}"
+    assert fuzzy == [], f"fuzzy entries to check and unflag: {fuzzy}"
+    assert po.metadata.get("Language") == "en"
+
+
+def test_english_translations_keep_placeholders() -> None:
+    wrong = []
+    for entry in polib.pofile(str(PO_PATH)):
+        expected = set(PLACEHOLDER.findall(entry.msgid))
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        wrong.extend(
+            entry.msgid for text in translations if set(PLACEHOLDER.findall(text)) != expected
+        )
+    assert wrong == [], f"translations whose %(name)s placeholders differ: {wrong}"

@@ -1,0 +1,34 @@
+"""Menu entries of the one-stop desk (shown by permission)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xaso.core.navigation import NavItem
+from xaso.core.navigation import register_nav_item
+
+SECTION = _("Một cửa")
+
+register_nav_item(
+    NavItem(_("Tiếp nhận hồ sơ"), "dossiers:reception", "dossiers.receive_dossier", SECTION, 10)
+)
+register_nav_item(NavItem(_("Việc của tôi"), "dossiers:inbox", None, SECTION, 11))
+register_nav_item(NavItem(_("Hồ sơ"), "dossiers:dossier_list", None, SECTION, 12))
+register_nav_item(
+    NavItem(
+        _("Người nộp hồ sơ"),
+        "applicants:applicant_list",
+        "applicants.manage_applicants",
+        SECTION,
+        13,
+    )
+)
+register_nav_item(
+    NavItem(_("Sổ theo dõi hồ sơ"), "dossiers:book", "dossiers.view_all_dossiers", SECTION, 14)
+)
+register_nav_item(
+    NavItem(_("Thống kê một cửa"), "dossiers:statistics", "dossiers.view_all_dossiers", SECTION, 15)
+)
+register_nav_item(
+    NavItem(
+        _("Danh mục thủ tục"), "dossiers:procedure_list", "dossiers.manage_catalog", SECTION, 16
+    )
+)

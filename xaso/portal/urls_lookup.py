@@ -1,0 +1,3 @@
+"""Public URLs: urls_lookup (see xaso/portal/urls.py)."""
+
+urlpatterns: list = []

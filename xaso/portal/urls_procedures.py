@@ -1,0 +1,3 @@
+"""Public URLs: urls_procedures (see xaso/portal/urls.py)."""
+
+urlpatterns: list = []
