@@ -152,3 +152,18 @@ def test_django_admin_requires_a_verified_second_factor(make_staff):
     # Logged in by password only: the OTP admin site treats the user as not staff.
     assert response.status_code == 302
     assert "/quan-tri-django/login/" in response["Location"]
+
+
+def test_liveness_needs_no_database(django_assert_num_queries, db):
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_readiness_checks_the_database():
+    response = Client().get("/readyz")
+
+    assert response.json() == {"database": "ok"}
