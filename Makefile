@@ -51,8 +51,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install-dev
+# Kernel micro-benchmarks, then the one-stop load test (100,000 dossiers; SQLite, or
+# PostgreSQL when DATABASE_URL is set). Never part of `make test`.
+bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

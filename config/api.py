@@ -49,3 +49,5 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/v1/", core_router)
 api.add_router("/v1/mot-cua/", dossiers_router)
+api.add_router("/v1/applicants/", "xaso.applicants.api.router")
+api.add_router("/v1/public/", "xaso.portal.api.router")

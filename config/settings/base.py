@@ -48,12 +48,14 @@ INSTALLED_APPS = [
     "xaso.applicants",
     "xaso.dossiers",
     "xaso.portal",
+    "xaso.notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xaso.core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +174,24 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("XASO_DEFAULT_FROM_EMAIL", default="XãSố <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Shared cache: the public lookup's per-address rate limit. Files in var/cache by default
+# (shared by every process of one machine); several machines need a shared one, e.g.
+# `dbcache://xaso_cache` after `manage.py createcachetable`, or a Redis URL.
+CACHES = {
+    "default": env.cache_url("XASO_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
+}
+
+# SMS to applicants (xaso/notifications/backends.py): console or file in development,
+# the HTTP gateway adapter in production.
+XASO_SMS_BACKEND = env.str(
+    "XASO_SMS_BACKEND", default="xaso.notifications.backends.ConsoleSmsBackend"
+)
+XASO_SMS_FILE_PATH = env.path("XASO_SMS_FILE_PATH", default=VAR_DIR / "sms.jsonl")
+XASO_SMS_GATEWAY_URL = env.str("XASO_SMS_GATEWAY_URL", default="")
+XASO_SMS_GATEWAY_TOKEN = env.str("XASO_SMS_GATEWAY_TOKEN", default="")
+XASO_SMS_SENDER = env.str("XASO_SMS_SENDER", default="XASO")
+XASO_SMS_STRIP_DIACRITICS = env.bool("XASO_SMS_STRIP_DIACRITICS", default=True)
+
 # Durable background jobs stored in the database (docs/adr/0002-background-jobs.md).
 TASKS = {
     "default": {
@@ -197,3 +217,6 @@ XASO_SUPPLEMENT_WINDOW_DAYS = env.int("XASO_SUPPLEMENT_WINDOW_DAYS", default=3)
 XASO_UPLOAD_MAX_BYTES = env.int("XASO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Public address of this deployment, printed in receipt QR codes.
 XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Public dossier lookup and rating (no login): attempts per client address per window.
+XASO_LOOKUP_RATE_LIMIT = env.int("XASO_LOOKUP_RATE_LIMIT", default=20)
+XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", default=600)

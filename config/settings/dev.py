@@ -4,3 +4,4 @@ from config.settings.base import *
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

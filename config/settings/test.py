@@ -17,3 +17,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 LANGUAGE_CODE = "vi"
 # Serve static files from the apps directly (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+XASO_SMS_BACKEND = "xaso.notifications.backends.MemorySmsBackend"

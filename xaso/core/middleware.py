@@ -26,3 +26,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_current_ip_address(token)
+
+
+class VietnameseFirstMiddleware:
+    """Vietnamese unless the user chose another language (cookie set by /i18n/setlang/).
+
+    Commune computers often run English-language browsers; the UI language of XãSố must
+    not follow the browser's Accept-Language header. Placed before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 class NavItem:
     label: str | Promise
     url_name: str
-    permission: str | None = None  # None: every signed-in staff member
+    # None: every signed-in staff member; a tuple: any one of these permissions.
+    permission: str | tuple[str, ...] | None = None
     section: str | Promise = field(default_factory=lambda: _("Chung"))
     order: int = 100
 

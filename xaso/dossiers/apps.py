@@ -8,4 +8,5 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Một cửa điện tử")
 
     def ready(self) -> None:
+        from xaso.dossiers import dashboard_widgets  # noqa: F401  (home-page widget)
         from xaso.dossiers import navigation  # noqa: F401  (menu entries)

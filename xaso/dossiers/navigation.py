@@ -10,8 +10,19 @@ SECTION = _("Một cửa")
 register_nav_item(
     NavItem(_("Tiếp nhận hồ sơ"), "dossiers:reception", "dossiers.receive_dossier", SECTION, 10)
 )
-register_nav_item(NavItem(_("Việc của tôi"), "dossiers:inbox", None, SECTION, 11))
-register_nav_item(NavItem(_("Hồ sơ"), "dossiers:dossier_list", None, SECTION, 12))
+# Whoever can hold a step of a dossier: officials, leaders and the counter.
+HANDLERS = (
+    "dossiers.process_dossier",
+    "dossiers.approve_dossier",
+    "dossiers.receive_dossier",
+    "dossiers.return_result",
+)
+register_nav_item(NavItem(_("Việc của tôi"), "dossiers:inbox", HANDLERS, SECTION, 11))
+register_nav_item(
+    NavItem(
+        _("Hồ sơ"), "dossiers:dossier_list", (*HANDLERS, "dossiers.view_all_dossiers"), SECTION, 12
+    )
+)
 register_nav_item(
     NavItem(
         _("Người nộp hồ sơ"),
@@ -30,5 +41,14 @@ register_nav_item(
 register_nav_item(
     NavItem(
         _("Danh mục thủ tục"), "dossiers:procedure_list", "dossiers.manage_catalog", SECTION, 16
+    )
+)
+register_nav_item(
+    NavItem(
+        _("Đánh giá hài lòng"),
+        "dossiers:rating_statistics",
+        "dossiers.view_all_dossiers",
+        SECTION,
+        17,
     )
 )

@@ -1,3 +1,12 @@
-"""Public URLs: urls_lookup (see xaso/portal/urls.py)."""
+"""Public URLs: urls_lookup (see xaso/portal/urls.py): dossier lookup, online rating and
+the rating kiosk of a commune's desk (no login)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from xaso.portal import views_lookup as views
+
+urlpatterns = [
+    path("tra-cuu/", views.lookup_dossier, name="lookup"),
+    path("danh-gia/", views.rating, name="rating"),
+    path("kiosk/<int:unit_code>/", views.kiosk, name="kiosk"),
+]

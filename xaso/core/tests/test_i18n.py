@@ -38,16 +38,42 @@ def compiled_catalogues() -> Iterator[None]:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_catalogues")
 @pytest.mark.parametrize(
-    ("accept_language", "heading"),
+    ("chosen", "heading"),
     [("en", "<h1>Sign in</h1>"), ("vi", "<h1>Đăng nhập</h1>")],
 )
-def test_login_page_follows_accept_language(accept_language: str, heading: str) -> None:
-    response = Client().get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE=accept_language)
+def test_login_page_follows_the_chosen_language(chosen: str, heading: str) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = chosen
+
+    response = client.get(LOGIN_URL)
 
     assert response.status_code == 200
-    assert response["Content-Language"] == accept_language
-    assert f'<html lang="{accept_language}">' in response.text
+    assert response["Content-Language"] == chosen
+    assert f'<html lang="{chosen}">' in response.text
     assert heading in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_browser_language_does_not_switch_the_ui_away_from_vietnamese() -> None:
+    response = Client().get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response["Content-Language"] == "vi"
+    assert "<h1>Đăng nhập</h1>" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_language_switch_sets_english_then_back() -> None:
+    client = Client()
+
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN_URL})
+    english = client.get(LOGIN_URL)
+    client.post("/i18n/setlang/", {"language": "vi", "next": LOGIN_URL})
+    vietnamese = client.get(LOGIN_URL)
+
+    assert "<h1>Sign in</h1>" in english.text
+    assert "<h1>Đăng nhập</h1>" in vietnamese.text
 
 
 def test_english_catalogue_is_complete() -> None:

@@ -1,3 +1,18 @@
-"""URLs: results (see xaso/dossiers/urls/__init__.py)."""
+"""URLs: results (see xaso/dossiers/urls/__init__.py): the result, fees and their receipt,
+the return of the result, and the satisfaction scores."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from xaso.dossiers.views import results as views
+
+urlpatterns = [
+    path("ho-so/<int:pk>/ket-qua/", views.result_record, name="result_record"),
+    path("ho-so/<int:pk>/thu-phi/", views.fee_collect, name="fee_collect"),
+    path(
+        "ho-so/<int:pk>/bien-lai/<int:payment_pk>.pdf",
+        views.fee_receipt_pdf,
+        name="fee_receipt_pdf",
+    ),
+    path("ho-so/<int:pk>/tra-ket-qua/", views.result_return, name="result_return"),
+    path("danh-gia-hai-long/", views.rating_statistics, name="rating_statistics"),
+]
