@@ -93,7 +93,8 @@ def setup_database(n_dossiers: int) -> dict:
                     applicant_id=applicant_ids[i % len(applicant_ids)],
                     channel="direct",
                     delivery_method="desk",
-                    status=rng.choice(["returned"] * 8 + ["in_progress", "received"]),
+                    # A commune closes almost everything: 2 % of the year's dossiers are open.
+                    status="in_progress" if rng.random() < 0.02 else "returned",
                     received_at=received,
                     received_by=counter,
                     counting_start=received,
@@ -135,14 +136,18 @@ def setup_database(n_dossiers: int) -> dict:
 
 
 def _flush(dossiers: list, official) -> None:
+    """Save a batch with one processing step and one event each (4 officials share
+    the open steps; a quarter go to the justice official whose inbox is measured)."""
     from xaso.dossiers.models import Dossier
+    from xaso.dossiers.models import DossierEvent
     from xaso.dossiers.models import DossierStep
 
     if not dossiers:
         return
     created = Dossier.objects.bulk_create(dossiers, batch_size=5000)
     steps = []
-    for dossier in created:
+    events = []
+    for n, dossier in enumerate(created):
         active = dossier.status != "returned"
         steps.append(
             DossierStep(
@@ -150,14 +155,23 @@ def _flush(dossiers: list, official) -> None:
                 order=2,
                 name="Thẩm định",
                 kind="processing",
-                assignee=official,
+                assignee=official if n % 4 == 0 else None,
                 status="active" if active else "done",
                 started_at=dossier.received_at,
                 due_at=dossier.due_at,
                 finished_at=None if active else dossier.due_at,
             )
         )
+        events.append(
+            DossierEvent(
+                dossier=dossier,
+                action="received",
+                to_status="received",
+                created_at=dossier.received_at,
+            )
+        )
     DossierStep.objects.bulk_create(steps, batch_size=5000)
+    DossierEvent.objects.bulk_create(events, batch_size=5000)
 
 
 class Server:
@@ -233,15 +247,21 @@ def request(
 
 
 def latency(
-    label: str, method: str, path: str, n: int, headers: dict | None = None, ok: int = 200
+    label: str,
+    method: str,
+    path: str,
+    n: int,
+    headers: dict | None = None,
+    ok: int = 200,
+    body: bytes | None = None,
 ) -> dict:
     samples = []
     for _ in range(n):
         start = time.perf_counter()
-        status, body = request(method, path, headers=headers)
+        status, response = request(method, path, body, headers=headers)
         samples.append((time.perf_counter() - start) * 1000)
         if status != ok:
-            raise RuntimeError(f"{label}: HTTP {status} {body[:200]!r}")
+            raise RuntimeError(f"{label}: HTTP {status} {response[:200]!r}")
     return {
         "label": label,
         "n": n,
@@ -313,11 +333,16 @@ def main() -> None:
         auth = {"Authorization": f"Bearer {data['token']}"}
         cookie = {"Cookie": f"sessionid={data['session']}"}
         results["baseline"] = latency("GET /healthz (no database)", "GET", "/healthz", 300)
+        lookup_body = json.dumps(
+            {"code": data["lookup_code"], "digits": data["lookup_digits"]}
+        ).encode()
         results["lookup"] = latency(
-            "public lookup",
-            "GET",
-            f"/cong-khai/tra-cuu/?ma={data['lookup_code']}&so={data['lookup_digits']}",
+            "public lookup (API)",
+            "POST",
+            "/api/v1/public/dossiers/lookup",
             300,
+            headers={"Content-Type": "application/json"},
+            body=lookup_body,
         )
         results["inbox"] = latency(
             "inbox list (justice official)", "GET", "/mot-cua/viec-cua-toi/", 100, headers=cookie
@@ -362,7 +387,7 @@ def main() -> None:
     print(f"  JSON: {args.json}")
 
 
-RECEIVE_PATH = "/api/v1/mot-cua/dossiers"
+RECEIVE_PATH = "/api/v1/mot-cua/tiep-nhan"
 
 if __name__ == "__main__":
     main()

@@ -110,8 +110,11 @@ def record_audit_event(
         unit = actor.unit
     key = chain_key_for(unit)
     with transaction.atomic():
-        AuditChain.objects.get_or_create(key=key)
-        chain = AuditChain.objects.select_for_update().get(key=key)
+        chain = AuditChain.objects.select_for_update().filter(key=key).first()
+        if chain is None:
+            # The unit's first event: create the head (race-safe), then lock it.
+            AuditChain.objects.get_or_create(key=key)
+            chain = AuditChain.objects.select_for_update().get(key=key)
         event = AuditEvent(
             chain_key=key,
             sequence=chain.last_sequence + 1,

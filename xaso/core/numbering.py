@@ -16,9 +16,13 @@ def allocate_number(*, unit: AdministrativeUnit, register: str, period: str) -> 
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number() must be called inside transaction.atomic()")
-    NumberCounter.objects.get_or_create(unit=unit, register=register, period=period)
-    counter = NumberCounter.objects.select_for_update().get(
-        unit=unit, register=register, period=period
-    )
+    locked = NumberCounter.objects.select_for_update()
+    try:
+        counter = locked.get(unit=unit, register=register, period=period)
+    except NumberCounter.DoesNotExist:
+        # First number of the series: create the row (get_or_create is race-safe through
+        # the unique constraint), then lock it like every later call does.
+        NumberCounter.objects.get_or_create(unit=unit, register=register, period=period)
+        counter = locked.get(unit=unit, register=register, period=period)
     NumberCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
     return counter.last_number + 1

@@ -1322,6 +1322,8 @@ class Inbox:
     groups: dict[str, list[InboxItem]]
     waiting: list[InboxItem]
     consultations: list[Consultation]
+    # Active steps beyond INBOX_LIMIT (the most urgent are shown; the rest are counted).
+    not_shown: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1334,6 +1336,11 @@ class Inbox:
 
 # Statuses in which the official waits on someone else (the clock may be stopped).
 WAITING_STATUSES = (Status.WAITING_SUPPLEMENT, Status.CONSULTING, Status.TRANSFERRED)
+
+
+# A commune official has tens of open steps; the cap keeps a backlog from making the page
+# (and the dashboard widget) slow. The most urgent steps come first.
+INBOX_LIMIT = 300
 
 
 def inbox_for(*, user: User, now: datetime.datetime | None = None) -> Inbox:
@@ -1354,7 +1361,11 @@ def inbox_for(*, user: User, now: datetime.datetime | None = None) -> Inbox:
         .select_related("dossier", "dossier__applicant", "dossier__procedure", "position")
         .order_by("due_at", "id")
     )
-    for step in steps:
+    shown = list(steps[: INBOX_LIMIT + 1])
+    if len(shown) > INBOX_LIMIT:
+        inbox.not_shown = steps.count() - INBOX_LIMIT
+        shown = shown[:INBOX_LIMIT]
+    for step in shown:
         item = InboxItem(
             step=step,
             dossier=step.dossier,

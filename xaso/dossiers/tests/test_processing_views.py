@@ -823,3 +823,20 @@ def test_isolation_of_every_route(
     dossier.refresh_from_db()
     if status_after is not None:
         assert dossier.status == status_after, name
+
+
+def test_inbox_shows_the_most_urgent_steps_and_counts_the_rest(
+    client_as, justice_official, procedure, applicant, receive, monkeypatch
+):
+    from xaso.dossiers.services import processing
+
+    monkeypatch.setattr(processing, "INBOX_LIMIT", 2)
+    dossiers = [receive(procedure, applicant) for _ in range(3)]
+
+    response = client_as(justice_official).get("/mot-cua/viec-cua-toi/")
+
+    html = response.content.decode()
+    shown = [d.code for d in dossiers if d.code in html]
+    assert shown == [dossiers[0].code, dossiers[1].code]
+    assert 'id="inbox-not-shown"' in html
+    assert "Còn 1 hồ sơ" in html
