@@ -227,7 +227,12 @@ class DossierStep(models.Model):
         verbose_name = _("bước xử lý hồ sơ")
         verbose_name_plural = _("bước xử lý hồ sơ")
         ordering = ["dossier", "id"]
-        indexes = [models.Index(fields=["assignee", "status", "due_at"], name="step_inbox")]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="step_inbox"),
+            # Inboxes read the few active steps in due order out of a year's many finished
+            # ones (claimable steps have no assignee, so step_inbox alone does not serve).
+            models.Index(fields=["status", "due_at"], name="step_status_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} · {self.name}"

@@ -1340,7 +1340,7 @@ WAITING_STATUSES = (Status.WAITING_SUPPLEMENT, Status.CONSULTING, Status.TRANSFE
 
 # A commune official has tens of open steps; the cap keeps a backlog from making the page
 # (and the dashboard widget) slow. The most urgent steps come first.
-INBOX_LIMIT = 300
+INBOX_LIMIT = 100
 
 
 def inbox_for(*, user: User, now: datetime.datetime | None = None) -> Inbox:
