@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+DEMO_COMMUNE ?= 16777
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test lint format install install-dev messages worker bench clean
@@ -30,6 +31,7 @@ messages: install
 run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_commune
+	$(MANAGE) load_procedures --unit $(DEMO_COMMUNE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
