@@ -19,7 +19,7 @@ def build_dossier_inbox(user: User) -> dict[str, Any] | None:
         return None
     return {
         "counts": inbox.counts,
-        "waiting": len(inbox.waiting),
+        "waiting": inbox.waiting_count,
         "consultations": len(inbox.consultations),
     }
 

@@ -23,8 +23,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Count
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -1324,14 +1326,23 @@ class Inbox:
     consultations: list[Consultation]
     # Active steps beyond INBOX_LIMIT (the most urgent are shown; the rest are counted).
     not_shown: int = 0
+    # Exact counts per group and of waiting steps when the lists were cut at INBOX_LIMIT.
+    exact_counts: dict[str, int] | None = None
+    exact_waiting: int | None = None
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.exact_counts is not None:
+            return self.exact_counts
         return {state: len(items) for state, items in self.groups.items()}
 
     @property
+    def waiting_count(self) -> int:
+        return self.exact_waiting if self.exact_waiting is not None else len(self.waiting)
+
+    @property
     def total(self) -> int:
-        return sum(self.counts.values()) + len(self.waiting) + len(self.consultations)
+        return sum(self.counts.values()) + self.waiting_count + len(self.consultations)
 
 
 # Statuses in which the official waits on someone else (the clock may be stopped).
@@ -1340,7 +1351,39 @@ WAITING_STATUSES = (Status.WAITING_SUPPLEMENT, Status.CONSULTING, Status.TRANSFE
 
 # A commune official has tens of open steps; the cap keeps a backlog from making the page
 # (and the dashboard widget) slow. The most urgent steps come first.
-INBOX_LIMIT = 100
+INBOX_LIMIT = 50
+
+
+def _inbox_counts(steps, *, cal, now: datetime.datetime) -> tuple[dict[str, int], int]:
+    """Exact group counts in SQL, with the same boundaries as workflow.due_state."""
+    today = now.astimezone(cal.timezone).date()
+    tomorrow = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(), tzinfo=cal.timezone
+    )
+    soon_end = datetime.datetime.combine(
+        working_days.next_working_day(cal, today) + datetime.timedelta(days=1),
+        datetime.time(),
+        tzinfo=cal.timezone,
+    )
+    due = Coalesce("due_at", "dossier__due_at")
+    handled = ~Q(dossier__status__in=WAITING_STATUSES)
+    totals = (
+        steps.order_by()
+        .annotate(effective_due=due)
+        .aggregate(
+            overdue=Count("id", filter=handled & Q(effective_due__lt=now)),
+            due_today=Count(
+                "id", filter=handled & Q(effective_due__gte=now, effective_due__lt=tomorrow)
+            ),
+            due_soon=Count(
+                "id", filter=handled & Q(effective_due__gte=tomorrow, effective_due__lt=soon_end)
+            ),
+            later=Count("id", filter=handled & Q(effective_due__gte=soon_end)),
+            waiting=Count("id", filter=~handled),
+        )
+    )
+    waiting = totals.pop("waiting")
+    return {state: totals[state] for state in workflow.DueState.values}, waiting
 
 
 def inbox_for(*, user: User, now: datetime.datetime | None = None) -> Inbox:
@@ -1363,8 +1406,9 @@ def inbox_for(*, user: User, now: datetime.datetime | None = None) -> Inbox:
     )
     shown = list(steps[: INBOX_LIMIT + 1])
     if len(shown) > INBOX_LIMIT:
-        inbox.not_shown = steps.count() - INBOX_LIMIT
         shown = shown[:INBOX_LIMIT]
+        inbox.exact_counts, inbox.exact_waiting = _inbox_counts(steps, cal=cal, now=now)
+        inbox.not_shown = sum(inbox.exact_counts.values()) + inbox.exact_waiting - INBOX_LIMIT
     for step in shown:
         item = InboxItem(
             step=step,

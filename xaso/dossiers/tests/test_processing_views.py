@@ -840,3 +840,37 @@ def test_inbox_shows_the_most_urgent_steps_and_counts_the_rest(
     assert shown == [dossiers[0].code, dossiers[1].code]
     assert 'id="inbox-not-shown"' in html
     assert "Còn 1 hồ sơ" in html
+    # The group badge counts every step, not only those listed.
+    inbox = processing.inbox_for(user=justice_official)
+    assert sum(inbox.counts.values()) + inbox.waiting_count == 3
+    assert sum(len(items) for items in inbox.groups.values()) == 2
+
+
+def test_sql_inbox_counts_match_the_listed_groups(justice_official, procedure, applicant, receive):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from xaso.core.services.calendar import calendar_for_unit
+    from xaso.dossiers.models import DossierStep
+    from xaso.dossiers.services import processing
+
+    now = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # Monday
+    dossiers = [receive(procedure, applicant, received_at=now) for _ in range(4)]
+    # Spread the active steps over the four groups.
+    for dossier, delta in zip(dossiers, [-2, 1, 30, 24 * 10], strict=True):
+        DossierStep.objects.filter(dossier=dossier, status="active").update(
+            due_at=now + datetime.timedelta(hours=delta)
+        )
+
+    inbox = processing.inbox_for(user=justice_official, now=now)
+    listed = {state: len(items) for state, items in inbox.groups.items()}
+    steps = DossierStep.objects.filter(status="active", dossier__in=dossiers)
+    counted, waiting = processing._inbox_counts(
+        steps, cal=calendar_for_unit(justice_official.unit), now=now
+    )
+
+    # -2 h overdue; +1 h today; +30 h is Tuesday 24/11 (a holiday) before the end of the
+    # next working day, Wednesday 25/11: due soon; +10 days later.
+    assert listed == {"overdue": 1, "due_today": 1, "due_soon": 1, "later": 1}
+    assert counted == listed
+    assert waiting == 0

@@ -132,7 +132,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     box = processing.inbox_for(user=_actor(request))
     labels = dict(workflow.DueState.choices)
     groups = [
-        {"state": state, "label": labels[state], "items": items}
+        {"state": state, "label": labels[state], "items": items, "count": box.counts[state]}
         for state, items in box.groups.items()
     ]
     return render(
