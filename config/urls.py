@@ -10,6 +10,7 @@ from config.api import api
 urlpatterns = [
     path("", include("xaso.core.urls")),
     path("mot-cua/", include("xaso.dossiers.urls")),
+    path("ho-tich/", include("xaso.civil_registry.urls")),
     path("nguoi-nop/", include("xaso.applicants.urls")),
     path("cong-khai/", include("xaso.portal.urls")),
     path("api/", api.urls),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xaso.core",
     "xaso.applicants",
     "xaso.dossiers",
+    "xaso.civil_registry",
     "xaso.portal",
     "xaso.notifications",
 ]

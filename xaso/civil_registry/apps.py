@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CivilRegistryConfig(AppConfig):
+    name = "xaso.civil_registry"
+    label = "civil_registry"
+    verbose_name = _("Hộ tịch")
+
+    def ready(self) -> None:
+        from xaso.civil_registry import navigation  # noqa: F401  (menu entries)
