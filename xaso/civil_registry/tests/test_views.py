@@ -219,3 +219,19 @@ def test_every_page_is_isolated(
     assert BirthEntry.objects.count() == 2
     entry.refresh_from_db()
     assert entry.version == 2
+
+
+def test_birth_dossier_page_links_to_the_register_form_until_registered(
+    client_as, birth_dossier, justice_official, counter_officer
+):
+    form_url = reverse("civil_registry:birth_from_dossier", args=[birth_dossier.pk])
+    page = f"/mot-cua/ho-so/{birth_dossier.pk}/"
+
+    before = client_as(justice_official).get(page).content.decode()
+    counter_view = client_as(counter_officer).get(page).content.decode()
+    register_birth(actor=justice_official, dossier=birth_dossier, data=form_data(birth_dossier))
+    after = client_as(justice_official).get(page).content.decode()
+
+    assert form_url in before
+    assert form_url not in counter_view  # no register permission
+    assert form_url not in after  # already in the register

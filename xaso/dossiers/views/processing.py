@@ -30,6 +30,7 @@ from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.dossiers import slips
 from xaso.dossiers import workflow
+from xaso.dossiers.extensions import dossier_links_for
 from xaso.dossiers.forms import processing as forms
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import FormSet
@@ -235,6 +236,7 @@ def _detail_context(
         "answers": answers,
         "due_notice": processing.due_notice_for(dossier=dossier),
         "has_results_partial": _has_results_partial(),
+        "related_links": dossier_links_for(user=actor, dossier=dossier),
         "now": timezone.now(),
     }
 
