@@ -104,3 +104,20 @@ def client_as(db: None) -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(django_db_setup: None, django_db_blocker: object) -> object:
+    """Let the test database be dropped at the end on PostgreSQL.
+
+    Threads of the concurrency and live-server tests may leave a connection open, which
+    makes DROP DATABASE fail ("being accessed by other users").
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
