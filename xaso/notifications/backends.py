@@ -7,6 +7,7 @@ and record the second as a failed job. Settings are read when a backend is built
 import time, so `override_settings` and a restart-free change of the environment both work.
 """
 
+import abc
 import http.client
 import json
 import smtplib
@@ -38,11 +39,12 @@ class PermanentSendError(SendError):
     """Do not try again: the same request would fail the same way."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
     """Sends one SMS. Subclasses implement `send` and return the gateway's message id (or "")."""
 
+    @abc.abstractmethod
     def send(self, *, to: str, message: str) -> str:
-        raise NotImplementedError
+        """Deliver `message` to `to`; raise RetryableSendError or PermanentSendError."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
