@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "xaso.applicants",
     "xaso.dossiers",
     "xaso.civil_registry",
+    "xaso.documents",
+    "xaso.work_calendar",
+    "xaso.signatures",
+    "xaso.interop",
     "xaso.portal",
     "xaso.notifications",
 ]

@@ -1,0 +1,5 @@
+"""URLs of the documents (incoming and outgoing registers) app."""
+
+app_name = "documents"
+
+urlpatterns: list = []

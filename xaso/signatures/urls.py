@@ -1,0 +1,5 @@
+"""URLs of the digital signatures app."""
+
+app_name = "signatures"
+
+urlpatterns: list = []
