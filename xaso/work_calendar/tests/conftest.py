@@ -20,9 +20,7 @@ WEEK = datetime.date(2026, 12, 7)
 
 @pytest.fixture
 def office(commune: AdministrativeUnit, make_staff: Callable[..., User]) -> User:
-    return make_staff(
-        commune, "office_statistics", username="vanphong", full_name="Phạm Văn Nam"
-    )
+    return make_staff(commune, "office_statistics", username="vanphong", full_name="Phạm Văn Nam")
 
 
 @pytest.fixture

@@ -50,8 +50,10 @@ def test_office_entry_goes_straight_into_the_week(office, propose):
         (
             {"date": datetime.date(2026, 12, 14)},
             "date",
-            "Ngày 14/12/2026 không thuộc tuần từ 07/12/2026 đến 13/12/2026; "
-            "hãy chọn ngày trong tuần hoặc đề xuất vào tuần khác.",
+            (
+                "Ngày 14/12/2026 không thuộc tuần từ 07/12/2026 đến 13/12/2026; "
+                "hãy chọn ngày trong tuần hoặc đề xuất vào tuần khác."
+            ),
         ),
         ({"chair": None, "chair_text": ""}, "chair", "Hãy chọn hoặc ghi tên người chủ trì."),
         ({"content": "  "}, "content", "Hãy ghi nội dung công việc."),
@@ -70,8 +72,10 @@ def test_unknown_participant_is_refused(official, other_official, chairman):
     with pytest.raises(ValidationError) as excinfo:
         services.propose_event(actor=official, week_start=WEEK, data=data)
     assert excinfo.value.message_dict["participants"] == [
-        "Người tham dự không có trong danh sách cán bộ của đơn vị "
-        f"(mã: {other_official.pk}, 999999)."
+        (
+            "Người tham dự không có trong danh sách cán bộ của đơn vị "
+            f"(mã: {other_official.pk}, 999999)."
+        )
     ]
     assert CalendarEvent.objects.count() == 0
     assert CalendarWeek.objects.count() == 0
@@ -97,8 +101,12 @@ def test_no_position_cannot_propose(no_role):
 def test_new_events_are_placed_by_start_time_and_can_be_reordered(office, propose):
     day = WEEK + datetime.timedelta(days=2)
     late = propose(office, date=day, start_time=datetime.time(14, 0), end_time=None, chair_text="A")
-    early = propose(office, date=day, start_time=datetime.time(7, 30), end_time=None, chair_text="A")
-    middle = propose(office, date=day, start_time=datetime.time(9, 0), end_time=None, chair_text="A")
+    early = propose(
+        office, date=day, start_time=datetime.time(7, 30), end_time=None, chair_text="A"
+    )
+    middle = propose(
+        office, date=day, start_time=datetime.time(9, 0), end_time=None, chair_text="A"
+    )
 
     def order() -> list[int]:
         return list(
@@ -257,5 +265,3 @@ def test_token_resets(unit_admin, official):
     old_feed = services.feed_token_for(user=official).token
     assert services.reset_feed_token(actor=official).token != old_feed
     assert AuditEvent.objects.filter(action="work_calendar.feed_token_reset").count() == 1
-
-
