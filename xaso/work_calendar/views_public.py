@@ -5,6 +5,7 @@ proposals and unpublished changes cannot leak.
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -82,7 +83,8 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ical.build_feed(
         name=_("Lịch công tác — %(name)s") % {"name": user.full_name or user.username},
         events=events,
-        domain=request.get_host().split(":")[0] or "xaso",
+        # A stable UID domain: the same event keeps its UID whatever address fetched it.
+        domain=urlsplit(settings.XASO_PUBLIC_BASE_URL).hostname or "xaso",
         stamp=now,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

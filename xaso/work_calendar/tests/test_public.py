@@ -137,7 +137,10 @@ def _feed(token: str) -> icalendar.Calendar:
 
 
 @time_machine.travel(THURSDAY, tick=False)
-def test_ical_feed_parses_back_with_exact_values(published_week, official, chairman, office):
+def test_ical_feed_parses_back_with_exact_values(
+    published_week, official, chairman, office, settings
+):
+    settings.XASO_PUBLIC_BASE_URL = "https://quychau.xaso.example.vn"
     meeting = published_week.week.events.order_by("date").first()
     cal = _feed(services.feed_token_for(user=official).token)
     assert str(cal["version"]) == "2.0"
@@ -146,7 +149,7 @@ def test_ical_feed_parses_back_with_exact_values(published_week, official, chair
     events = cal.walk("VEVENT")
     assert len(events) == 1  # the official attends the meeting only
     event = events[0]
-    assert str(event["uid"]) == f"lich-cong-tac-{meeting.pk}@testserver"
+    assert str(event["uid"]) == f"lich-cong-tac-{meeting.pk}@quychau.xaso.example.vn"
     assert str(event["summary"]) == "Họp giao ban tuần"
     assert str(event["location"]) == "Hội trường UBND xã"
     assert str(event["description"]) == (
