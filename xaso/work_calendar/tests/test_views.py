@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -321,3 +322,20 @@ def test_display_settings_isolation_and_regenerate(
     client_as(unit_admin).post("/lich-cong-tac/man-hinh/")
     unit_admin.unit.calendar_display.refresh_from_db()
     assert unit_admin.unit.calendar_display.token != token
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 8, 7, 0, tzinfo=datetime.UTC), tick=False)
+def test_home_widget(client_as, published_week, official, office, chairman, propose):
+    propose(official, content="Đề xuất tuần này", chair_text="Chủ tịch")
+    event = published_week.week.events.order_by("date").last()
+    services.update_event(actor=office, event=event, data={"place": "Nơi khác"})
+    html = client_as(official).get("/").content.decode()
+    assert "Lịch công tác hôm nay" in html
+    assert "08:00–10:30 · Họp giao ban tuần · Hội trường UBND xã</strong>" in html
+    assert "bạn dự" in html
+    assert "đề xuất chờ tổng hợp" not in html
+    office_html = client_as(office).get("/").content.decode()
+    assert "1 đề xuất chờ tổng hợp" in office_html
+    assert "bạn dự" not in office_html
+    chairman_html = client_as(chairman).get("/").content.decode()
+    assert "Tuần từ 07/12/2026 có thay đổi chờ công bố" in chairman_html
