@@ -43,6 +43,7 @@ class DayRow:
     date: datetime.date
     info: working_days.DayInfo
     is_today: bool
+    today: datetime.date
     events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -50,6 +51,10 @@ class DayRow:
         if self.info.kind in (working_days.DayKind.HOLIDAY, working_days.DayKind.OVERRIDE_DAY_OFF):
             return self.info.name
         return ""
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < self.today
 
     @property
     def is_working(self) -> bool:
@@ -76,7 +81,12 @@ def week_rows(
     rows = []
     for offset in range(7):
         day = start + datetime.timedelta(days=offset)
-        row = DayRow(date=day, info=working_days.describe_day(cal, day), is_today=day == today)
+        row = DayRow(
+            date=day,
+            info=working_days.describe_day(cal, day),
+            is_today=day == today,
+            today=today,
+        )
         row.events = [e for e in events if e["date"] == day.isoformat()]
         rows.append(row)
     return rows

@@ -83,8 +83,8 @@ def test_tv_highlights_today_and_picks_up_a_published_change(live_server, browse
     assert "Hôm nay" in today_rows.inner_text()
     other_day = tv.locator("tbody.wc-day:not(.is-today) td").first
     assert other_day.evaluate("el => getComputedStyle(el).backgroundColor") != TODAY_BACKGROUND
-    # Large type: table text at least 24 px on a full-HD screen.
-    size = tv.locator("table.wc-week td").first.evaluate("el => getComputedStyle(el).fontSize")
+    # Large type: today's text at least 24 px on a full-HD screen (past days are smaller).
+    size = today_rows.locator("td").first.evaluate("el => getComputedStyle(el).fontSize")
     assert float(size.removesuffix("px")) >= 24
     tv.wait_for_function(
         "() => /^\\d{2}:\\d{2}:\\d{2}$/.test(document.getElementById('tv-clock').textContent)"
@@ -115,3 +115,7 @@ def test_tv_highlights_today_and_picks_up_a_published_change(live_server, browse
     assert re.search(r"điều chỉnh lúc \d{2}:\d{2} \d{2}/\d{2}", tv.inner_text("#tv-week"))
     assert tv.locator("tbody.is-today").get_attribute("data-date") == today.isoformat()
     assert tv.locator(".wc-changed").count() == 1
+
+    # A small screen cannot show the whole week: the page scrolls by itself.
+    tv.set_viewport_size({"width": 1280, "height": 360})
+    tv.wait_for_function("() => window.pageYOffset > 40")

@@ -93,6 +93,8 @@ def test_tv_page_highlights_today_and_refreshes(published_week, office, settings
     assert "https://" not in html
     assert 'class="wc-day is-today" data-date="2026-12-10" aria-current="date"' in html
     assert html.count("is-today") == 1
+    assert 'class="wc-day is-past" data-date="2026-12-09"' in html
+    assert 'class="wc-day" data-date="2026-12-11"' in html
     assert "Kiểm tra tiến độ xây dựng nông thôn mới" in html
     assert "no-cache" in response["Cache-Control"]
     fragment = Client().get(f"/lich-cong-tac/man-hinh/{token}/du-lieu/").content.decode()

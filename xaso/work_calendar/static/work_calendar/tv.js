@@ -31,7 +31,22 @@
     };
     xhr.send();
   }
+  // A long week does not fit the screen: scroll slowly down, pause, start again at the top.
+  var pause = 0;
+  function scrollStep() {
+    var max = document.documentElement.scrollHeight - window.innerHeight;
+    if (max <= 0) { return; }
+    if (pause > 0) { pause -= 1; return; }
+    if (window.pageYOffset >= max) {
+      window.scrollTo(0, 0);
+      pause = 100;
+    } else {
+      window.scrollBy(0, 2);
+    }
+    if (window.pageYOffset >= max) { pause = 100; }
+  }
   tick();
   setInterval(tick, 1000);
+  setInterval(scrollStep, 50);
   setInterval(reload, every * 1000);
 })();
