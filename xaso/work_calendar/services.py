@@ -7,6 +7,7 @@ writes the audit row in the same transaction.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,7 @@ from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
+from xaso.core.tasks import send_email
 from xaso.work_calendar.models import CalendarEvent
 from xaso.work_calendar.models import CalendarWeek
 from xaso.work_calendar.models import DisplayScreen
@@ -288,6 +290,7 @@ def reject_event(*, actor: User, event: CalendarEvent, reason: str) -> CalendarE
     event.save(update_fields=["status", "rejection_reason", "updated_at"])
     if was_accepted:
         _mark_changed(event.week)
+    _notify_rejection(event=event, reason=reason, actor=actor)
     record_audit_event(
         action="work_calendar.event_rejected",
         actor=actor,
@@ -295,6 +298,29 @@ def reject_event(*, actor: User, event: CalendarEvent, reason: str) -> CalendarE
         data={"reason": reason, "date": event.date, "content": event.content[:200]},
     )
     return event
+
+
+def _notify_rejection(*, event: CalendarEvent, reason: str, actor: User) -> None:
+    """E-mail the proposer (after commit) why the event stays out of the week."""
+    proposer = event.proposed_by
+    if proposer.pk == actor.pk or not proposer.email:
+        return
+    subject = _("Đề xuất lịch công tác không được đưa vào lịch")
+    body = _(
+        'Đề xuất "%(content)s" ngày %(date)s lúc %(time)s không được đưa vào lịch công tác '
+        "tuần.\nLý do: %(reason)s\nNgười tổng hợp: %(actor)s"
+    ) % {
+        "content": event.content,
+        "date": event.date.strftime("%d/%m/%Y"),
+        "time": event.start_time.strftime("%H:%M"),
+        "reason": reason,
+        "actor": actor,
+    }
+    transaction.on_commit(
+        functools.partial(
+            send_email.enqueue, subject=subject, body=body, recipients=[proposer.email]
+        )
+    )
 
 
 @transaction.atomic

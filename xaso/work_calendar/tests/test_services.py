@@ -132,7 +132,9 @@ def test_only_the_office_compiles(official, propose):
     assert event.status == CalendarEvent.Status.PROPOSED
 
 
-def test_reject_needs_a_reason_and_is_audited(office, official, propose):
+def test_reject_needs_a_reason_and_is_audited(
+    office, official, propose, mailoutbox, django_capture_on_commit_callbacks
+):
     event = propose(official, chair_text="Chủ tịch UBND xã")
     with pytest.raises(ValidationError) as excinfo:
         services.reject_event(actor=office, event=event, reason="   ")
@@ -140,7 +142,8 @@ def test_reject_needs_a_reason_and_is_audited(office, official, propose):
     event.refresh_from_db()
     assert event.status == CalendarEvent.Status.PROPOSED
 
-    services.reject_event(actor=office, event=event, reason="Trùng với họp Đảng ủy")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_event(actor=office, event=event, reason="Trùng với họp Đảng ủy")
     event.refresh_from_db()
     assert event.status == CalendarEvent.Status.REJECTED
     assert event.rejection_reason == "Trùng với họp Đảng ủy"
@@ -148,6 +151,13 @@ def test_reject_needs_a_reason_and_is_audited(office, official, propose):
     assert audit.actor == office
     assert audit.unit == office.unit
     assert audit.data["reason"] == "Trùng với họp Đảng ủy"
+    [mail] = mailoutbox
+    assert mail.to == ["vanhoa@example.test"]
+    assert mail.subject == "Đề xuất lịch công tác không được đưa vào lịch"
+    assert mail.body == (
+        'Đề xuất "Họp giao ban tuần" ngày 08/12/2026 lúc 08:00 không được đưa vào lịch công tác '
+        "tuần.\nLý do: Trùng với họp Đảng ủy\nNgười tổng hợp: Phạm Văn Nam"
+    )
 
 
 def test_merge_joins_participants_and_preparation(office, official, chairman, propose):
