@@ -201,3 +201,20 @@ def test_ical_feed_reset_and_unknown_token(published_week, official, other_offic
     official.save(update_fields=["is_active"])
     new = official.calendar_feed.token
     assert Client().get(f"/lich-cong-tac/ical/{new}.ics").status_code == 404
+
+
+@time_machine.travel(THURSDAY, tick=False)
+def test_unit_day_off_override_shows_on_public_and_staff_week(published_week, office, client_as):
+    from xaso.core.models import CalendarOverride
+
+    CalendarOverride.objects.create(
+        unit=office.unit,
+        date=datetime.date(2026, 12, 11),
+        kind=CalendarOverride.Kind.DAY_OFF,
+        reason="Nghỉ bù ngày hội Văn hóa các dân tộc của xã",
+    )
+    public = _public(office.unit.code).content.decode()
+    assert 'class="wc-day is-rest" data-date="2026-12-11"' in public
+    assert "Nghỉ bù ngày hội Văn hóa các dân tộc của xã" in public
+    staff = client_as(office).get(f"/lich-cong-tac/?tuan={WEEK.isoformat()}").content.decode()
+    assert "Nghỉ bù ngày hội Văn hóa các dân tộc của xã" in staff
