@@ -37,6 +37,7 @@ class PublishedEventOut(Schema):
     participants_text: str
     preparation: str
     changed: bool
+    cancelled: bool
 
 
 class PublishedWeekOut(Schema):
@@ -100,9 +101,10 @@ def published_week(request: HttpRequest, query: Query[WeekQueryIn]) -> dict[str,
         "revision": revision.number if revision else None,
         "published_at": revision.published_at if revision else None,
         "is_adjustment": bool(revision and revision.is_adjustment),
+        # Cancelled events follow the others, with `cancelled` true.
         "events": [
             {**item, "changed": item.get("changed", False)}
-            for item in (revision.events if revision else [])
+            for item in selectors.published_events(revision)
         ],
     }
 

@@ -53,7 +53,9 @@ def build_feed(
         vevent.add("summary", item["content"])
         vevent.add("location", item["place"])
         vevent.add("description", _description(item))
-        vevent.add("status", "CONFIRMED")
+        # RFC 5545 §3.8.1.11: a called-off meeting stays in the feed as CANCELLED so
+        # calendar apps remove it with a notice instead of silently keeping it.
+        vevent.add("status", "CANCELLED" if item.get("cancelled") else "CONFIRMED")
         cal.add_component(vevent)
     cal.add_missing_timezones()
     return cal.to_ical()

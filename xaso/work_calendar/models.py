@@ -149,6 +149,8 @@ class PublishedRevision(models.Model):
     # [{id, date, start, end, place, content, chair, chair_id, participant_ids,
     #   participants, participants_text, preparation, changed}] in display order.
     events = models.JSONField(_("các sự kiện"))
+    # Events of earlier revisions left out of this one (same shape), shown as cancelled.
+    cancelled = models.JSONField(_("các sự kiện đã hủy"), default=list, blank=True)
     note = models.CharField(_("ghi chú điều chỉnh"), max_length=300, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -134,6 +134,16 @@ def latest_revision(*, unit_id: int, start: datetime.date) -> PublishedRevision 
     )
 
 
+def published_events(revision: PublishedRevision | None) -> list[dict[str, Any]]:
+    """The revision's events, then its cancelled ones flagged `cancelled` (shown struck out)."""
+    if revision is None:
+        return []
+    return [
+        *({**item, "cancelled": False} for item in revision.events),
+        *({**item, "cancelled": True} for item in revision.cancelled),
+    ]
+
+
 def revisions_of(*, week: CalendarWeek | None) -> QuerySet[PublishedRevision]:
     if week is None:
         return PublishedRevision.objects.none()
@@ -167,7 +177,8 @@ def user_for_feed_token(token: str) -> User:
 
 
 def person_feed_events(*, user: User, today: datetime.date) -> list[dict[str, Any]]:
-    """Published events (latest revision of each week) the user chairs or attends."""
+    """Published events (latest revision of each week) the user chairs or attends,
+    cancelled ones included with their flag (calendar apps then remove them)."""
     since = week_start_of(today) - datetime.timedelta(weeks=FEED_PAST_WEEKS)
     revisions = (
         PublishedRevision.objects.filter(unit_id=user.unit_id, week__start__gte=since)
@@ -180,6 +191,6 @@ def person_feed_events(*, user: User, today: datetime.date) -> list[dict[str, An
     return [
         {**item, "revision": revision.number, "published_at": revision.published_at}
         for revision in latest.values()
-        for item in revision.events
+        for item in published_events(revision)
         if item.get("chair_id") == user.pk or user.pk in item.get("participant_ids", [])
     ]

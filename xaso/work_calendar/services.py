@@ -444,12 +444,18 @@ def publish_week(*, actor: User, week: CalendarWeek, note: str = "") -> Publishe
         snapshot.append(item)
     if previous is None and not snapshot:
         raise NothingToPublishError(_("Chưa có sự kiện nào được đưa vào lịch tuần này để công bố."))
-    removed = [item for item in before.values() if item["id"] not in {s["id"] for s in snapshot}]
+    kept = {item["id"] for item in snapshot}
+    removed = [item for item in before.values() if item["id"] not in kept]
+    # Cancelled since the first publication and still absent: shown as "đã hủy" so nobody
+    # turns up for a meeting that was called off, and sent as STATUS:CANCELLED in feeds.
+    earlier = [item for item in (previous.cancelled if previous else []) if item["id"] not in kept]
+    cancelled = earlier + [{**item, "changed": True} for item in removed]
     revision = PublishedRevision.objects.create(
         unit_id=week.unit_id,
         week=week,
         number=(previous.number + 1) if previous else 1,
         events=snapshot,
+        cancelled=cancelled,
         note=(note or "").strip()[:300],
         published_by=actor,
         published_at=timezone.now(),

@@ -275,7 +275,7 @@ def week_pdf(request: HttpRequest, start: str) -> HttpResponse:
     week_start = selectors.parse_week(start, today=timezone.localdate())
     revision = selectors.latest_revision(unit_id=actor.unit_id, start=week_start)
     if revision is not None:
-        events = revision.events
+        events = selectors.published_events(revision)
     else:
         week = selectors.week_of_user(user=actor, start=week_start)
         events = [

@@ -26,7 +26,7 @@ from xaso.work_calendar.models import week_start_of
 def _published_context(unit: AdministrativeUnit, start: datetime.date) -> dict[str, Any]:
     today = timezone.localdate()
     revision = selectors.latest_revision(unit_id=unit.pk, start=start)
-    events = revision.events if revision is not None else []
+    events = selectors.published_events(revision)
     return {
         "unit": unit,
         "start": start,

@@ -65,6 +65,7 @@ def test_published_week_values(client_as, published_week, official):
         "participants_text": "Trưởng các bản",
         "preparation": "Văn phòng chuẩn bị tài liệu",
         "changed": False,
+        "cancelled": False,
     }
     empty = client_as(official).get(WEEK_API, {"ngay": "2026-12-14"}).json()
     assert empty["published"] is False

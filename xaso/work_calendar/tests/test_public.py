@@ -218,3 +218,37 @@ def test_unit_day_off_override_shows_on_public_and_staff_week(published_week, of
     assert "Nghỉ bù ngày hội Văn hóa các dân tộc của xã" in public
     staff = client_as(office).get(f"/lich-cong-tac/?tuan={WEEK.isoformat()}").content.decode()
     assert "Nghỉ bù ngày hội Văn hóa các dân tộc của xã" in staff
+
+
+@time_machine.travel(THURSDAY, tick=False)
+def test_cancelled_event_is_struck_out_and_cancelled_in_feeds(
+    published_week, office, chairman, official
+):
+    meeting = published_week.week.events.order_by("date").first()
+    services.reject_event(actor=office, event=meeting, reason="Lãnh đạo đi họp tỉnh")
+    revision = services.publish_week(actor=chairman, week=published_week.week)
+    assert [item["id"] for item in revision.cancelled] == [meeting.pk]
+    assert meeting.pk not in [item["id"] for item in revision.events]
+
+    html = _public(office.unit.code).content.decode()
+    assert "<s>Họp giao ban tuần</s>" in html
+    assert ">đã hủy</span>" in html
+    cal = _feed(services.feed_token_for(user=official).token)
+    [event] = cal.walk("VEVENT")
+    assert str(event["summary"]) == "Họp giao ban tuần"
+    assert str(event["status"]) == "CANCELLED"
+    assert int(event["sequence"]) == 1
+
+    # A later adjustment keeps the cancellation visible.
+    other = published_week.week.events.exclude(pk=meeting.pk).get()
+    services.update_event(actor=office, event=other, data={"place": "Bản Na Lạt"})
+    third = services.publish_week(actor=chairman, week=published_week.week)
+    assert [item["id"] for item in third.cancelled] == [meeting.pk]
+    assert "<s>Họp giao ban tuần</s>" in _public(office.unit.code).content.decode()
+    # Put back into the week: no longer cancelled.
+    services.accept_event(actor=office, event=meeting)
+    fourth = services.publish_week(actor=chairman, week=published_week.week)
+    assert fourth.cancelled == []
+    assert str(_feed(services.feed_token_for(user=official).token).walk("VEVENT")[0]["status"]) == (
+        "CONFIRMED"
+    )

@@ -206,6 +206,7 @@ def test_publish_snapshots_accepted_events_only(office, official, chairman, prop
             "changed": False,
         }
     ]
+    assert revision.cancelled == []
     audit = AuditEvent.objects.get(action="work_calendar.week_published")
     assert audit.actor == chairman
     assert audit.data == {
