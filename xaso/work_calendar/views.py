@@ -332,5 +332,12 @@ def display_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work_calendar/display_settings.html",
-        {"screen": screen, "tv_url": url, "refresh": settings.XASO_TV_REFRESH_SECONDS},
+        {
+            "screen": screen,
+            "tv_url": url,
+            "public_url": request.build_absolute_uri(
+                reverse("work_calendar_public:week", args=[actor.unit.code])
+            ),
+            "refresh": settings.XASO_TV_REFRESH_SECONDS,
+        },
     )

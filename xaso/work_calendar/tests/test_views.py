@@ -318,7 +318,8 @@ def test_display_settings_isolation_and_regenerate(
         )
     )
     html = client_as(unit_admin).get("/lich-cong-tac/man-hinh/").content.decode()
-    assert f"/lich-cong-tac/man-hinh/{token}/" in html
+    assert f"http://testserver/lich-cong-tac/man-hinh/{token}/" in html
+    assert "http://testserver/cong-khai/lich-cong-tac/16777/" in html
     client_as(unit_admin).post("/lich-cong-tac/man-hinh/")
     unit_admin.unit.calendar_display.refresh_from_db()
     assert unit_admin.unit.calendar_display.token != token
