@@ -16,6 +16,7 @@ urlpatterns = [
     path("chu-ky-so/", include("xaso.signatures.urls")),
     path("lien-thong/", include("xaso.interop.urls")),
     path("nguoi-nop/", include("xaso.applicants.urls")),
+    path("cong-khai/lich-cong-tac/", include("xaso.work_calendar.urls_public")),
     path("cong-khai/", include("xaso.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -225,3 +225,7 @@ XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1
 # Public dossier lookup and rating (no login): attempts per client address per window.
 XASO_LOOKUP_RATE_LIMIT = env.int("XASO_LOOKUP_RATE_LIMIT", default=20)
 XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", default=600)
+# Work calendar TV screen: seconds between data reloads (the page's JavaScript); smart-TV
+# browsers without JavaScript reload the whole page after XASO_TV_FULL_RELOAD_SECONDS.
+XASO_TV_REFRESH_SECONDS = env.int("XASO_TV_REFRESH_SECONDS", default=60)
+XASO_TV_FULL_RELOAD_SECONDS = env.int("XASO_TV_FULL_RELOAD_SECONDS", default=300)
