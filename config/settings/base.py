@@ -225,3 +225,9 @@ XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1
 # Public dossier lookup and rating (no login): attempts per client address per window.
 XASO_LOOKUP_RATE_LIMIT = env.int("XASO_LOOKUP_RATE_LIMIT", default=20)
 XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", default=600)
+
+# Civil registry: catalog codes of the "thay đổi, cải chính, bổ sung thông tin hộ tịch"
+# procedure, whose national code is Unknown (shared/domain/procedures.md), comma-separated.
+XASO_CIVIL_CORRECTION_PROCEDURE_CODES = env.list(
+    "XASO_CIVIL_CORRECTION_PROCEDURE_CODES", default=[]
+)

@@ -1,4 +1,4 @@
-"""Menu entries of the civil registry and its link from birth dossiers."""
+"""Menu entries of the civil registry and its links from hộ tịch dossiers."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,30 +8,36 @@ from xaso.dossiers.extensions import DossierLink
 from xaso.dossiers.extensions import register_dossier_link
 
 SECTION = _("Hộ tịch")
+VIEW_PERMISSIONS = ("civil_registry.view_civil_registers", "civil_registry.register_civil_status")
 
 register_nav_item(
+    NavItem(_("Tra cứu sổ hộ tịch"), "civil_registry:register_list", VIEW_PERMISSIONS, SECTION, 20)
+)
+register_nav_item(
     NavItem(
-        _("Sổ đăng ký khai sinh"),
-        "civil_registry:register_list",
-        ("civil_registry.view_civil_registers", "civil_registry.register_civil_status"),
-        SECTION,
-        20,
+        _("In, xuất sổ hộ tịch"), "civil_registry:register_print", VIEW_PERMISSIONS, SECTION, 21
     )
 )
 
 
 def _not_registered_yet(dossier: object) -> bool:
-    from xaso.civil_registry.models import BirthEntry
+    from xaso.civil_registry.models import CivilEntry
 
-    return not BirthEntry.objects.filter(dossier=dossier).exists()
+    return not CivilEntry.objects.filter(dossier=dossier).exists()
 
 
-# From a birth-registration dossier's page straight to the pre-filled register form.
+def _registration_codes() -> frozenset[str]:
+    from xaso.civil_registry import kinds
+
+    return kinds.registration_codes()
+
+
+# From a hộ tịch dossier's page straight to the pre-filled registration (or correction) form.
 register_dossier_link(
     DossierLink(
-        label=_("Đăng ký khai sinh vào sổ hộ tịch"),
-        url_name="civil_registry:birth_from_dossier",
-        procedure_codes=frozenset({"1.001193"}),
+        label=_("Lập tờ đăng ký hộ tịch"),
+        url_name="civil_registry:prepare_from_dossier",
+        procedure_codes=_registration_codes,
         permission="civil_registry.register_civil_status",
         condition=_not_registered_yet,
     )
