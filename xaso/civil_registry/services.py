@@ -15,12 +15,14 @@ import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -765,6 +767,12 @@ def get_extract_copy_for(*, user: User, pk: int) -> ExtractCopy:
         return extract_copies_for(user=user).get(pk=pk)
     except ExtractCopy.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def verification_url(token: str) -> str:
+    """The public address a copy's QR code points to (XASO_PUBLIC_BASE_URL + path)."""
+    path = reverse("civil_registry:verify_extract", args=[token])
+    return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def get_public_extract(*, token: str) -> ExtractCopy:

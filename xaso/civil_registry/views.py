@@ -7,7 +7,6 @@ the form, call one service or selector, render or redirect.
 """
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,6 @@ from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -326,11 +324,6 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, f"{entry.kind}-{entry.register.year}-{entry.entry_number}.pdf")
 
 
-def verification_url(token: str) -> str:
-    path = reverse("civil_registry:verify_extract", args=[token])
-    return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
-
-
 @login_required
 @require_GET
 def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -340,7 +333,7 @@ def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     entry = copy.entry
     version = entry.versions.filter(number=copy.entry_version).first()
     context = _certificate_context(entry, version.data if version else None)
-    url = verification_url(copy.token)
+    url = services.verification_url(copy.token)
     # A PNG (segno writes it itself): embedded in the PDF as an image.
     context.update(
         {
