@@ -42,3 +42,31 @@ register_dossier_link(
         condition=_not_registered_yet,
     )
 )
+
+
+def _registered(dossier: object) -> bool:
+    from xaso.civil_registry.models import CivilEntry
+    from xaso.civil_registry.models import ExtractCopy
+
+    return (
+        CivilEntry.objects.filter(dossier=dossier).exists()
+        or ExtractCopy.objects.filter(dossier=dossier).exists()
+    )
+
+
+def _all_codes() -> frozenset[str]:
+    from xaso.civil_registry import kinds
+
+    return kinds.registration_codes() | {kinds.EXTRACT_PROCEDURE_CODE}
+
+
+# Once approved: from the dossier to its register entry (or its extract copy) to print it.
+register_dossier_link(
+    DossierLink(
+        label=_("Xem, in giấy tờ hộ tịch"),
+        url_name="civil_registry:record_for_dossier",
+        procedure_codes=_all_codes,
+        permission="civil_registry.view_civil_registers",
+        condition=_registered,
+    )
+)

@@ -194,6 +194,21 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
 
 @login_required
 @require_GET
+def record_for_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
+    """The register entry a dossier created, or the extract copy it issued."""
+    actor = _actor(request)
+    _require_view(actor)
+    entry = services.entries_for(user=actor).filter(dossier_id=dossier_pk).first()
+    if entry is not None:
+        return redirect("civil_registry:entry_detail", pk=entry.pk)
+    copy = services.extract_copies_for(user=actor).filter(dossier_id=dossier_pk).first()
+    if copy is not None:
+        return redirect("civil_registry:extract_copy_pdf", pk=copy.pk)
+    raise Http404
+
+
+@login_required
+@require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     _require_view(actor)

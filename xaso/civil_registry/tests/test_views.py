@@ -110,6 +110,13 @@ def test_birth_dossier_page_links_to_the_form_until_registered(
     assert form_url in before
     assert form_url not in counter_view  # no register permission
     assert form_url not in after  # already in the register
+    record_url = reverse("civil_registry:record_for_dossier", args=[birth_dossier.pk])
+    assert record_url not in before
+    assert record_url in after
+    entry = CivilEntry.objects.get(dossier=birth_dossier)
+    assert client_as(chairman).get(record_url)["Location"] == reverse(
+        "civil_registry:entry_detail", args=[entry.pk]
+    )
 
 
 def test_certificate_fields_equal_the_dossier(client_as, entry, birth_dossier, chairman):
@@ -332,6 +339,20 @@ def test_every_page_is_isolated(
             other_unit_status=200,
             hidden_text="Nguyễn Thị An",
             allowed_status=200,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:record_for_dossier", args=[entry.dossier_id]),
+            allowed=chairman,
+            wrong_role=land_official,
+            other_unit=other_chairman,
+            allowed_status=302,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:record_for_dossier", args=[copy.dossier_id]),
+            allowed=counter_officer,
+            wrong_role=land_official,
+            other_unit=other_counter,
+            allowed_status=302,
         ),
         IsolationCase(
             url=reverse("civil_registry:entry_detail", args=[entry.pk]),
