@@ -2,12 +2,23 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.audit_labels import register_audit_labels
 from xaso.core.navigation import NavItem
 from xaso.core.navigation import register_nav_item
 from xaso.dossiers.extensions import DossierLink
 from xaso.dossiers.extensions import register_dossier_link
 
 SECTION = _("Hộ tịch")
+
+register_audit_labels(
+    {
+        "civil_registry.registration_prepared": _("Lập tờ đăng ký hộ tịch"),
+        "civil_registry.entry_registered": _("Ghi việc hộ tịch vào sổ"),
+        "civil_registry.entry_corrected": _("Thay đổi, cải chính việc hộ tịch (phiên bản mới)"),
+        "civil_registry.extract_requested": _("Tiếp nhận yêu cầu cấp bản sao trích lục"),
+        "civil_registry.extract_issued": _("Cấp bản sao trích lục hộ tịch"),
+    }
+)
 VIEW_PERMISSIONS = ("civil_registry.view_civil_registers", "civil_registry.register_civil_status")
 
 register_nav_item(
@@ -68,5 +79,26 @@ register_dossier_link(
         procedure_codes=_all_codes,
         permission="civil_registry.view_civil_registers",
         condition=_registered,
+    )
+)
+
+
+def _prepared_not_registered(dossier: object) -> bool:
+    from xaso.civil_registry.models import PreparedRegistration
+
+    return (
+        _not_registered_yet(dossier)
+        and PreparedRegistration.objects.filter(dossier=dossier).exists()
+    )
+
+
+# The leader reads what will be entered in the register before approving.
+register_dossier_link(
+    DossierLink(
+        label=_("Xem tờ đăng ký hộ tịch đã lập"),
+        url_name="civil_registry:prepared_detail",
+        procedure_codes=_registration_codes,
+        permission="civil_registry.view_civil_registers",
+        condition=_prepared_not_registered,
     )
 )

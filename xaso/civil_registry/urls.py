@@ -13,6 +13,7 @@ urlpatterns = [
         views.correction_from_dossier,
         name="correction_from_dossier",
     ),
+    path("ho-so/<int:dossier_pk>/to-dang-ky/", views.prepared_detail, name="prepared_detail"),
     path("ho-so/<int:dossier_pk>/", views.record_for_dossier, name="record_for_dossier"),
     path("so/", views.register_list, name="register_list"),
     path("so/in/", views.register_print, name="register_print"),

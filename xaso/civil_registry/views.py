@@ -194,6 +194,41 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
 
 @login_required
 @require_GET
+def prepared_detail(request: HttpRequest, dossier_pk: int) -> HttpResponse:
+    """What the official saved on the dossier, for the leader to read before approving."""
+    actor = _actor(request)
+    _require_view(actor)
+    dossier = get_writable_or_404(
+        Dossier.objects.select_related("procedure", "applicant"), actor, pk=dossier_pk
+    )
+    prepared = services.prepared_for(dossier=dossier)
+    if prepared is None:
+        raise Http404
+    if prepared.kind == Kind.CHANGE and prepared.target is not None:
+        spec = kinds.spec_for(prepared.target.kind)
+        rows = [
+            {
+                "label": spec.label(name),
+                "old": kinds.display_value(spec, name, prepared.target.data.get(name)),
+                "new": kinds.display_value(spec, name, prepared.data.get(name)),
+            }
+            for name in services.changed_fields(spec, prepared.target.data, prepared.data)
+        ]
+    else:
+        spec = kinds.spec_for(prepared.kind)
+        rows = [
+            {"label": label, "new": value}
+            for label, value in services.entry_rows(spec, prepared.data)
+        ]
+    return render(
+        request,
+        "civil_registry/prepared_detail.html",
+        {"dossier": dossier, "prepared": prepared, "spec": spec, "rows": rows},
+    )
+
+
+@login_required
+@require_GET
 def record_for_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
     """The register entry a dossier created, or the extract copy it issued."""
     actor = _actor(request)

@@ -545,3 +545,38 @@ def test_parallel_approvals_never_repeat_or_skip_an_entry_number(
     assert numbers == list(range(1, count + 1))
     assert CivilEntry.objects.values("register").distinct().count() == 1
     assert CivilEntryVersion.objects.count() == count
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_parallel_extract_copies_never_repeat_or_skip_a_serial_number(
+    birth_dossier, father, extract_procedure, justice_official, chairman, counter_officer
+):
+    entry = register_through_approval(birth_dossier, justice_official, chairman)
+    count = 6
+    dossiers = []
+    for _ in range(count):
+        dossier = start_extract_dossier(actor=counter_officer, entry=entry, applicant=father)
+        dossiers.append(forward_to_leader(dossier, justice_official, chairman))
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def worker(dossier) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            processing.approve_dossier(actor=chairman, dossier=dossier)
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(dossier,)) for dossier in dossiers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    serials = sorted(ExtractCopy.objects.values_list("serial_number", flat=True))
+    assert serials == list(range(1, count + 1))
+    assert len(set(ExtractCopy.objects.values_list("token", flat=True))) == count

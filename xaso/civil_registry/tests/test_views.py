@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from xaso.civil_registry import services
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
 from xaso.civil_registry.models import PreparedRegistration
@@ -79,6 +80,25 @@ def test_refused_data_shows_the_message_and_saves_nothing(
     assert not PreparedRegistration.objects.exists()
     birth_dossier.refresh_from_db()
     assert birth_dossier.declared_data == DECLARED
+
+
+def test_the_leader_reads_the_prepared_registration_from_the_dossier_page(
+    client_as, birth_dossier, justice_official, chairman
+):
+    url = reverse("civil_registry:prepared_detail", args=[birth_dossier.pk])
+    page = f"/mot-cua/ho-so/{birth_dossier.pk}/"
+    assert url not in client_as(chairman).get(page).content.decode()
+    assert client_as(chairman).get(url).status_code == 404  # nothing prepared yet
+
+    client_as(justice_official).post(
+        reverse("civil_registry:prepare_from_dossier", args=[birth_dossier.pk]),
+        {**post_data(form_data(birth_dossier)), "checked": "on"},
+    )
+
+    assert url in client_as(chairman).get(page).content.decode()
+    html = client_as(chairman).get(url).content.decode()
+    assert "Nguyễn Thị An" in html
+    assert "Lê Thị Hoà" in html
 
 
 def test_approving_on_the_dossier_page_without_the_form_shows_why(
@@ -194,6 +214,12 @@ def test_correction_pages_keep_both_versions_and_show_them(
     }
     response = client.post(url, data)
     assert response.status_code == 302
+    review = (
+        client_as(chairman)
+        .get(reverse("civil_registry:prepared_detail", args=[dossier.pk]))
+        .content.decode()
+    )
+    assert "<td>Nguyễn Thị An</td><td>Nguyễn Thị Ân</td>" in review
     dossier = forward_to_leader(dossier, justice_official, chairman)
     processing.approve_dossier(actor=chairman, dossier=dossier)
 
@@ -313,7 +339,15 @@ def test_every_page_is_isolated(
         for case in cases:
             assert_isolation(case)
     registers = {"kind": "birth", "year": 2026}
+    services.prepare_registration(actor=justice_official, dossier=pending, data=form_data(pending))
     cases = [
+        IsolationCase(
+            url=reverse("civil_registry:prepared_detail", args=[pending.pk]),
+            allowed=chairman,
+            wrong_role=land_official,
+            other_unit=other_chairman,
+            allowed_status=200,
+        ),
         IsolationCase(
             url=reverse("civil_registry:prepare_from_dossier", args=[pending.pk]),
             allowed=justice_official,
