@@ -121,6 +121,9 @@ def entry_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 class ExtractRequestIn(Schema):
     applicant_id: int
     copies: int = Field(1, ge=1, le=20)
+    fee_exemption: str = Field(
+        "", max_length=300, description="Lý do miễn lệ phí (Điều 11 Luật Hộ tịch), nếu có"
+    )
 
 
 class ExtractRequestOut(Schema):
@@ -147,7 +150,11 @@ def extract_request(request: HttpRequest, pk: int, payload: ExtractRequestIn) ->
 
     def write() -> tuple[int, dict[str, Any]]:
         dossier = services.start_extract_dossier(
-            actor=user, entry=entry, applicant=applicant, copies=payload.copies
+            actor=user,
+            entry=entry,
+            applicant=applicant,
+            copies=payload.copies,
+            fee_exemption=payload.fee_exemption,
         )
         return 201, {"dossier_id": dossier.pk, "code": dossier.code, "fee_due": dossier.fee_due}
 

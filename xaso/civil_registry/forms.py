@@ -218,6 +218,20 @@ class TargetSearchForm(forms.Form):
     )
 
 
+# Luật Hộ tịch Đ11 (shared/domain/procedures.md): exempt from every hộ tịch fee.
+FEE_EXEMPTION_CHOICES = [
+    ("", _("Không miễn")),
+    ("Gia đình người có công với cách mạng", _("Gia đình người có công với cách mạng")),
+    ("Thành viên hộ nghèo", _("Thành viên hộ nghèo")),
+    ("Người khuyết tật", _("Người khuyết tật")),
+]
+
+
 class ExtractRequestForm(forms.Form):
     applicant = forms.IntegerField(widget=forms.HiddenInput, required=False)
     copies = forms.IntegerField(label=_("Số bản sao"), min_value=1, max_value=20, initial=1)
+    fee_exemption = forms.ChoiceField(
+        label=_("Miễn lệ phí (Điều 11 Luật Hộ tịch)"),
+        choices=FEE_EXEMPTION_CHOICES,
+        required=False,
+    )

@@ -223,6 +223,12 @@ def _marriage_timeliness(data: dict[str, Any], registered_on: datetime.date) -> 
     return False, _("Miễn lệ phí đăng ký kết hôn cho công dân Việt Nam cư trú trong nước")
 
 
+def _guardianship_timeliness(
+    data: dict[str, Any], registered_on: datetime.date
+) -> tuple[bool, str]:
+    return False, _("Đăng ký giám hộ không thu lệ phí (Điều 11 Luật Hộ tịch)")
+
+
 def _check_marital_status(
     data: dict[str, Any], registered_on: datetime.date, errors: Errors
 ) -> None:
@@ -508,6 +514,7 @@ SPECS: dict[str, KindSpec] = {
                 ),
             ),
             check=_check_guardianship,
+            timeliness=_guardianship_timeliness,
             from_applicant={
                 "guardian_full_name": "full_name",
                 "guardian_id_number": "id_number",

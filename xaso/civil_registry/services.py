@@ -584,7 +584,12 @@ def extract_fee(*, unit_id: int, copies: int) -> int:
 
 @transaction.atomic
 def start_extract_dossier(
-    *, actor: User, entry: CivilEntry, applicant: Applicant, copies: int = 1
+    *,
+    actor: User,
+    entry: CivilEntry,
+    applicant: Applicant,
+    copies: int = 1,
+    fee_exemption: str = "",
 ) -> Dossier:
     """Receive a 2.000635 dossier at the counter for a copy of `entry`, in one click:
     the applicant and the entry are filled in, the fee comes from the catalog."""
@@ -600,6 +605,8 @@ def start_extract_dossier(
         raise ValidationError({"copies": [_("Số bản sao phải từ 1 đến 20.")]})
     procedure = extract_procedure_for(actor.unit_id)
     quote = fee_quote(procedure, channel="direct", copies=copies)
+    # Luật Hộ tịch Đ11: people exempt from every hộ tịch fee pay nothing (reason kept).
+    exemption = (fee_exemption or "").strip()[:300]
     dossier = receive_dossier(
         actor=actor,
         data=ReceptionData(
@@ -624,14 +631,15 @@ def start_extract_dossier(
                 "person_name": entry.main_name,
                 "extract_copies": copies,
             },
-            fee_due=quote.total,
+            fee_due=0 if exemption else quote.total,
+            fee_exemption=exemption,
         ),
     )
     record_audit_event(
         action="civil_registry.extract_requested",
         actor=actor,
         target=entry,
-        data={"dossier": dossier.code, "copies": copies, "fee_due": quote.total},
+        data={"dossier": dossier.code, "copies": copies, "fee_due": dossier.fee_due},
     )
     return dossier
 

@@ -334,7 +334,11 @@ def request_extract(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("civil_registry:entry_detail", pk=entry.pk)
     try:
         dossier = services.start_extract_dossier(
-            actor=actor, entry=entry, applicant=applicant, copies=form.cleaned_data["copies"]
+            actor=actor,
+            entry=entry,
+            applicant=applicant,
+            copies=form.cleaned_data["copies"],
+            fee_exemption=form.cleaned_data.get("fee_exemption") or "",
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -360,6 +364,7 @@ def _certificate_context(entry: CivilEntry, version_data: dict | None = None) ->
         "unit": entry.unit,
         "signer": (entry.approved_by.full_name if entry.approved_by else "")
         or data.get("signer_name", ""),
+        "signer_title": entry.approved_by.job_title if entry.approved_by else "",
     }
 
 

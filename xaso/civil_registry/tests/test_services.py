@@ -482,6 +482,16 @@ def test_an_extract_copy_is_received_with_the_catalog_fee_and_issued_at_approval
     assert ExtractCopy.objects.get(dossier=second).serial_number == 2
 
 
+def test_people_exempt_by_law_pay_no_extract_fee(
+    birth_dossier, father, extract_procedure, justice_official, chairman, counter_officer
+):
+    entry = register_through_approval(birth_dossier, justice_official, chairman)
+    dossier = start_extract_dossier(
+        actor=counter_officer, entry=entry, applicant=father, copies=3, fee_exemption="Hộ nghèo"
+    )
+    assert (dossier.fee_due, dossier.fee_exemption) == (0, "Hộ nghèo")
+
+
 def test_only_the_counter_of_the_unit_starts_an_extract_dossier(
     birth_dossier, father, extract_procedure, justice_official, chairman, other_counter
 ):
