@@ -33,6 +33,7 @@ run: install messages
 	$(MANAGE) load_demo_commune
 	$(MANAGE) load_procedures --unit $(DEMO_COMMUNE)
 	$(MANAGE) load_demo_work_calendar --unit $(DEMO_COMMUNE)
+	$(MANAGE) load_demo_civil_registry
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

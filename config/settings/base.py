@@ -229,3 +229,9 @@ XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", def
 # browsers without JavaScript reload the whole page after XASO_TV_FULL_RELOAD_SECONDS.
 XASO_TV_REFRESH_SECONDS = env.int("XASO_TV_REFRESH_SECONDS", default=60)
 XASO_TV_FULL_RELOAD_SECONDS = env.int("XASO_TV_FULL_RELOAD_SECONDS", default=300)
+
+# Civil registry: catalog codes of the "thay đổi, cải chính, bổ sung thông tin hộ tịch"
+# procedure, whose national code is Unknown (shared/domain/procedures.md), comma-separated.
+XASO_CIVIL_CORRECTION_PROCEDURE_CODES = env.list(
+    "XASO_CIVIL_CORRECTION_PROCEDURE_CODES", default=[]
+)

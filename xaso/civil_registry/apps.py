@@ -8,4 +8,5 @@ class CivilRegistryConfig(AppConfig):
     verbose_name = _("Hộ tịch")
 
     def ready(self) -> None:
+        from xaso.civil_registry import hooks  # noqa: F401  (approval hooks)
         from xaso.civil_registry import navigation  # noqa: F401  (menu entries)

@@ -1,8 +1,11 @@
-"""Civil status registers (sổ hộ tịch) and their entries.
+"""Civil status registers (sổ hộ tịch), their entries, versions, people and extract copies.
 
-A register is one book of one kind for one unit and year. An entry row holds the current
-values; every version (1 = the original registration, then each correction) is kept as an
-immutable snapshot in BirthEntryVersion, so the original is never overwritten.
+A register is one book of one kind for one unit and year. Every kind of entry (khai sinh,
+khai tử, kết hôn, …) is one CivilEntry row whose `data` holds the kind's declared fields
+(described once in xaso.civil_registry.kinds); the main person's name and date of birth and
+the other people's names are copied out for search and the register's columns. Every
+version (1 = the original registration, then each correction) is an immutable
+CivilEntryVersion snapshot, so the original is never overwritten.
 """
 
 import datetime
@@ -11,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xaso.core.search import normalize_search_text
 from xaso.core.tenancy import UnitScopedQuerySet
 
 # Luật Hộ tịch 2014, Điều 15: parents register the birth within 60 days of it.
@@ -23,14 +25,21 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
+class Kind(models.TextChoices):
+    BIRTH = "birth", _("Khai sinh")
+    DEATH = "death", _("Khai tử")
+    MARRIAGE = "marriage", _("Kết hôn")
+    MARITAL_STATUS = "marital_status", _("Xác nhận tình trạng hôn nhân")
+    PARENT_CHILD = "parent_child", _("Nhận cha, mẹ, con")
+    CHANGE = "change", _("Thay đổi, cải chính, bổ sung hộ tịch")
+    GUARDIANSHIP = "guardianship", _("Giám hộ")
+
+
 class CivilRegister(models.Model):
     """One book (quyển) of one register kind, for one unit and year."""
 
-    class Kind(models.TextChoices):
-        BIRTH = "birth", _("Sổ đăng ký khai sinh")
-        DEATH = "death", _("Sổ đăng ký khai tử")
-        MARRIAGE = "marriage", _("Sổ đăng ký kết hôn")
-        MARITAL_STATUS = "marital_status", _("Sổ cấp giấy xác nhận tình trạng hôn nhân")
+    # Kept as an attribute so `CivilRegister.Kind.BIRTH` still reads naturally.
+    Kind = Kind
 
     unit = models.ForeignKey(
         "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="civil_registers"
@@ -60,134 +69,81 @@ class CivilRegister(models.Model):
         return f"{self.get_kind_display()} {self.year} — quyển {self.book_number}"
 
 
-# The entry's fields that are declared, checked and snapshotted (in form order).
-BIRTH_FIELDS = [
-    "child_full_name",
-    "sex",
-    "date_of_birth",
-    "place_of_birth",
-    "ethnicity",
-    "nationality",
-    "hometown",
-    "personal_id_number",
-    "mother_full_name",
-    "mother_date_of_birth",
-    "mother_ethnicity",
-    "mother_nationality",
-    "mother_residence",
-    "mother_id_number",
-    "father_full_name",
-    "father_date_of_birth",
-    "father_ethnicity",
-    "father_nationality",
-    "father_residence",
-    "father_id_number",
-    "declarant_name",
-    "declarant_relation",
-    "declarant_id_number",
-    "signer_name",
-]
-BIRTH_DATE_FIELDS = {"date_of_birth", "mother_date_of_birth", "father_date_of_birth"}
-
-
-class BirthEntry(models.Model):
-    """One birth registration (trích lục/giấy khai sinh) in a birth register."""
+class CivilEntry(models.Model):
+    """One registration (of any kind) in a register, created by the leader's approval."""
 
     unit = models.ForeignKey(
-        "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="birth_entries"
+        "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="civil_entries"
     )
-    register = models.ForeignKey(CivilRegister, on_delete=models.PROTECT, related_name="births")
+    register = models.ForeignKey(CivilRegister, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("loại việc hộ tịch"), max_length=20, choices=Kind.choices)
     entry_number = models.PositiveIntegerField(_("số"))
     dossier = models.OneToOneField(
         "dossiers.Dossier",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="birth_entry",
+        related_name="civil_entry",
     )
-    child_full_name = models.CharField(_("họ, chữ đệm, tên"), max_length=200)
-    sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
-    date_of_birth = models.DateField(_("ngày, tháng, năm sinh"))
-    place_of_birth = models.CharField(_("nơi sinh"), max_length=300)
-    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
-    nationality = models.CharField(_("quốc tịch"), max_length=100, default="Việt Nam")
-    hometown = models.CharField(_("quê quán"), max_length=300, blank=True)
-    personal_id_number = models.CharField(_("số định danh cá nhân"), max_length=20, blank=True)
-
-    mother_full_name = models.CharField(_("họ, chữ đệm, tên người mẹ"), max_length=200, blank=True)
-    mother_date_of_birth = models.DateField(_("năm sinh người mẹ"), null=True, blank=True)
-    mother_ethnicity = models.CharField(_("dân tộc người mẹ"), max_length=50, blank=True)
-    mother_nationality = models.CharField(_("quốc tịch người mẹ"), max_length=100, blank=True)
-    mother_residence = models.CharField(_("nơi cư trú người mẹ"), max_length=300, blank=True)
-    mother_id_number = models.CharField(_("số định danh người mẹ"), max_length=20, blank=True)
-
-    father_full_name = models.CharField(_("họ, chữ đệm, tên người cha"), max_length=200, blank=True)
-    father_date_of_birth = models.DateField(_("năm sinh người cha"), null=True, blank=True)
-    father_ethnicity = models.CharField(_("dân tộc người cha"), max_length=50, blank=True)
-    father_nationality = models.CharField(_("quốc tịch người cha"), max_length=100, blank=True)
-    father_residence = models.CharField(_("nơi cư trú người cha"), max_length=300, blank=True)
-    father_id_number = models.CharField(_("số định danh người cha"), max_length=20, blank=True)
-
-    declarant_name = models.CharField(_("họ, chữ đệm, tên người đi khai sinh"), max_length=200)
-    declarant_relation = models.CharField(_("quan hệ với người được khai sinh"), max_length=100)
-    declarant_id_number = models.CharField(
-        _("giấy tờ tùy thân người đi khai"), max_length=20, blank=True
+    # The kind's declared fields, JSON values (dates as ISO strings), the current version.
+    data = models.JSONField(_("nội dung"), default=dict)
+    main_name = models.CharField(_("họ, chữ đệm, tên"), max_length=200)
+    main_date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    other_names = models.CharField(_("người liên quan"), max_length=600, blank=True)
+    search_text = models.CharField(max_length=900, blank=True, editable=False, db_index=True)
+    # For a change (cải chính) entry: the entry that was changed.
+    target = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("việc hộ tịch được thay đổi"),
     )
-    signer_name = models.CharField(_("người ký giấy khai sinh"), max_length=200, blank=True)
-
     registered_on = models.DateField(_("ngày đăng ký"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    is_late_registration = models.BooleanField(_("đăng ký khai sinh quá hạn"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_late = models.BooleanField(_("đăng ký quá hạn"), default=False)
     fee_exempt_reason = models.CharField(_("lý do miễn lệ phí"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    search_text = models.CharField(max_length=700, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("đăng ký khai sinh")
-        verbose_name_plural = _("đăng ký khai sinh")
+        verbose_name = _("việc hộ tịch")
+        verbose_name_plural = _("việc hộ tịch")
         ordering = ["register", "entry_number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["register", "entry_number"], name="birth_entry_number_unique"
+                fields=["register", "entry_number"], name="civil_entry_number_unique"
             )
         ]
+        indexes = [models.Index(fields=["unit", "main_date_of_birth"])]
 
     def __str__(self) -> str:
-        return f"{self.entry_number}/{self.register.year} — {self.child_full_name}"
-
-    def refresh_derived(self) -> None:
-        """Recompute the late flag and the search text from the current values."""
-        self.is_late_registration = is_late(self.date_of_birth, self.registered_on)
-        self.search_text = normalize_search_text(
-            " ".join([self.child_full_name, self.mother_full_name, self.father_full_name])
-        )
-
-    def snapshot(self) -> dict[str, str]:
-        """The declared fields as JSON values (dates in ISO form)."""
-        data: dict[str, str] = {}
-        for name in BIRTH_FIELDS:
-            value = getattr(self, name)
-            data[name] = value.isoformat() if isinstance(value, datetime.date) else value or ""
-        return data
+        return f"{self.entry_number}/{self.register.year} — {self.main_name}"
 
 
-def is_late(date_of_birth: datetime.date, registered_on: datetime.date) -> bool:
-    """More than 60 days between the birth and its registration (Luật Hộ tịch, Điều 15)."""
-    return (registered_on - date_of_birth).days > ON_TIME_DAYS
-
-
-class BirthEntryVersion(models.Model):
-    """An immutable snapshot of a birth entry: version 1 is the original registration."""
+class CivilEntryVersion(models.Model):
+    """An immutable snapshot of an entry's data: version 1 is the original registration."""
 
     unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(BirthEntry, on_delete=models.PROTECT, related_name="versions")
+    entry = models.ForeignKey(CivilEntry, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("phiên bản"))
     data = models.JSONField(_("nội dung"))
-    reason = models.TextField(_("lý do cải chính"), blank=True)
+    reason = models.TextField(_("lý do thay đổi, cải chính"), blank=True)
+    # The correction dossier and the change-register entry that made this version.
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change_entry = models.ForeignKey(
+        CivilEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -196,12 +152,111 @@ class BirthEntryVersion(models.Model):
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("phiên bản đăng ký khai sinh")
-        verbose_name_plural = _("phiên bản đăng ký khai sinh")
+        verbose_name = _("phiên bản việc hộ tịch")
+        verbose_name_plural = _("phiên bản việc hộ tịch")
         ordering = ["entry", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "number"], name="birth_entry_version_unique")
+            models.UniqueConstraint(fields=["entry", "number"], name="civil_entry_version_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.entry_id} v{self.number}"
+
+
+class EntryPerson(models.Model):
+    """A person of an entry (child, mother, deceased, husband, …) in the applicant directory."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(CivilEntry, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("vai trò"), max_length=30)
+    applicant = models.ForeignKey(
+        "applicants.Applicant", on_delete=models.PROTECT, related_name="civil_entries"
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("người trong việc hộ tịch")
+        verbose_name_plural = _("người trong việc hộ tịch")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "role"], name="entry_person_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.role}"
+
+
+class PreparedRegistration(models.Model):
+    """What the processing official checked and saved on a dossier (the tờ đăng ký): the
+    leader's approval of the dossier turns it into the register entry."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="civil_preparation"
+    )
+    kind = models.CharField(_("loại việc hộ tịch"), max_length=20, choices=Kind.choices)
+    data = models.JSONField(_("nội dung"), default=dict)
+    # Corrections: the entry to change, the kind of change and its reason.
+    target = models.ForeignKey(
+        CivilEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change_type = models.CharField(_("loại thay đổi"), max_length=30, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField()
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tờ đăng ký hộ tịch đã lập")
+        verbose_name_plural = _("tờ đăng ký hộ tịch đã lập")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"
+
+
+class ExtractCopy(models.Model):
+    """A certified extract copy (bản sao trích lục, 2.000635) issued from a register entry."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(CivilEntry, on_delete=models.PROTECT, related_name="extract_copies")
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="civil_extract_copy",
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    serial_number = models.PositiveIntegerField(_("số trích lục"))
+    copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
+    issued_on = models.DateField(_("ngày cấp"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Unguessable: the public verification page is addressed by it, never by a number.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    # The entry's version the copy shows.
+    entry_version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bản sao trích lục hộ tịch")
+        verbose_name_plural = _("bản sao trích lục hộ tịch")
+        ordering = ["-year", "-serial_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "serial_number"], name="extract_copy_serial_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.serial_number}/{self.year}"
+
+
+def is_late(date_of_birth: datetime.date, registered_on: datetime.date) -> bool:
+    """More than 60 days between the birth and its registration (Luật Hộ tịch, Điều 15)."""
+    return (registered_on - date_of_birth).days > ON_TIME_DAYS

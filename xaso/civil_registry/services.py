@@ -1,30 +1,57 @@
-"""Civil registry writes (register a birth from a dossier, correct an entry) and scoped reads."""
+"""Civil registry writes and scoped reads.
+
+The flow (no field typed twice): the processing official opens the dossier's form,
+pre-filled from the declared data and the applicant directory, checks it and saves it as
+the prepared registration (`prepare_registration`, `prepare_correction`); the leader's
+approval of the dossier (approval hook, `register_on_approval`) creates the register entry,
+allocates its number, keeps version 1, links the people to the applicant directory and
+records the dossier's result. Corrections add versions, never overwrite the original.
+Extract copies (2.000635) get a gap-free serial per unit and year and a public
+verification token when their dossier is approved.
+"""
 
 import datetime
+import re
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.civil_registry.models import BIRTH_DATE_FIELDS
-from xaso.civil_registry.models import BIRTH_FIELDS
-from xaso.civil_registry.models import BirthEntry
-from xaso.civil_registry.models import BirthEntryVersion
+from xaso.applicants.cccd import cccd_problems
+from xaso.applicants.cccd import normalize_cccd
+from xaso.applicants.models import Applicant
+from xaso.civil_registry import kinds
+from xaso.civil_registry.kinds import KindSpec
+from xaso.civil_registry.models import CivilEntry
+from xaso.civil_registry.models import CivilEntryVersion
 from xaso.civil_registry.models import CivilRegister
+from xaso.civil_registry.models import EntryPerson
+from xaso.civil_registry.models import ExtractCopy
+from xaso.civil_registry.models import Kind
+from xaso.civil_registry.models import PreparedRegistration
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
 from xaso.core.numbering import allocate_number
 from xaso.core.search import apply_search
+from xaso.core.search import normalize_search_text
 from xaso.dossiers.models import Dossier
-from xaso.dossiers.services import results as result_services
+from xaso.dossiers.models import Procedure
+from xaso.dossiers.models import Result
+from xaso.dossiers.services.reception import RECEIVE_PERMISSION
+from xaso.dossiers.services.reception import ReceptionData
+from xaso.dossiers.services.reception import fee_quote
+from xaso.dossiers.services.reception import receive_dossier
 
-BIRTH_PROCEDURE_CODE = "1.001193"
 REGISTER_PERMISSION = "civil_registry.register_civil_status"
 VIEW_PERMISSION = "civil_registry.view_civil_registers"
 # States in which the processing official works on the dossier.
@@ -33,11 +60,11 @@ PROCESSING_STATUSES = (
     Dossier.Status.IN_PROGRESS,
     Dossier.Status.WAITING_APPROVAL,
 )
-EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+EXTRACT_SERIES = "civil_extract"
 
 
-class NotABirthDossierError(DomainError):
-    code = "not_birth_dossier"
+class NotACivilDossierError(DomainError):
+    code = "not_civil_dossier"
 
 
 class DossierNotInProcessingError(DomainError):
@@ -46,6 +73,9 @@ class DossierNotInProcessingError(DomainError):
 
 class AlreadyRegisteredError(DomainError):
     code = "already_registered"
+
+
+# --- values -----------------------------------------------------------------------------------
 
 
 def _parse_date(value: Any) -> datetime.date | None:
@@ -59,254 +89,655 @@ def _parse_date(value: Any) -> datetime.date | None:
     return None
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date) else value
+def clean_values(spec: KindSpec, data: dict[str, Any]) -> dict[str, Any]:
+    """The kind's fields only: dates as dates, text stripped."""
+    dates = spec.date_fields
+    return {
+        name: _parse_date(data.get(name)) if name in dates else str(data.get(name) or "").strip()
+        for name in spec.fields
+    }
 
 
-def birth_form_initial(*, dossier: Dossier) -> dict[str, Any]:
-    """The birth form's initial values: the declared data, the applicant as declarant."""
-    declared = dossier.declared_data or {}
-    initial: dict[str, Any] = {}
-    for name in BIRTH_FIELDS:
-        value = declared.get(name)
-        if value in (None, ""):
-            continue
-        initial[name] = _parse_date(value) if name in BIRTH_DATE_FIELDS else value
-    applicant = dossier.applicant
-    initial.setdefault("declarant_name", applicant.full_name)
-    if applicant.id_number:
-        initial.setdefault("declarant_id_number", applicant.id_number)
-    initial.setdefault("nationality", "Việt Nam")
-    return initial
+def to_json(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else value
+        for name, value in values.items()
+    }
 
 
-def _validate(data: dict[str, Any], *, registered_on: datetime.date) -> None:
+def from_json(spec: KindSpec, data: dict[str, Any]) -> dict[str, Any]:
+    return clean_values(spec, data)
+
+
+def validate(spec: KindSpec, values: dict[str, Any], *, registered_on: datetime.date) -> None:
+    """The kind's legal checks; ValidationError by field with Vietnamese messages."""
     errors: dict[str, list[str]] = {}
-    if not str(data.get("child_full_name") or "").strip():
-        errors["child_full_name"] = [_("Hãy nhập họ, chữ đệm và tên của người được khai sinh.")]
-    born = data.get("date_of_birth")
-    if not isinstance(born, datetime.date):
-        errors["date_of_birth"] = [_("Hãy nhập ngày, tháng, năm sinh.")]
-    elif born > registered_on:
-        errors["date_of_birth"] = [_("Ngày sinh không thể sau ngày đăng ký.")]
-    elif born < EARLIEST_BIRTH:
-        errors["date_of_birth"] = [_("Ngày sinh không thể trước năm 1900.")]
-    if not (
-        str(data.get("mother_full_name") or "").strip()
-        or str(data.get("father_full_name") or "").strip()
-    ):
-        errors["mother_full_name"] = [_("Hãy nhập họ tên người mẹ hoặc người cha.")]
-    for parent in ("mother", "father"):
-        parent_born = data.get(f"{parent}_date_of_birth")
-        if (
-            isinstance(parent_born, datetime.date)
-            and isinstance(born, datetime.date)
-            and parent_born >= born
-        ):
-            errors[f"{parent}_date_of_birth"] = [
-                _("Ngày sinh của cha, mẹ phải trước ngày sinh của con.")
-            ]
+    if spec.check is not None:
+        spec.check(values, registered_on, errors)
+    for role in spec.roles:
+        number = normalize_cccd(values.get(role.id_field)) if role.id_field else ""
+        if number and len(number) == 12 and cccd_problems(number):
+            errors.setdefault(role.id_field, []).extend(cccd_problems(number))
     if errors:
         raise ValidationError(errors)
 
 
-def _fee_exempt_reason(entry: BirthEntry) -> str:
-    if entry.is_late_registration:
-        return ""
-    return _("Đăng ký khai sinh đúng hạn (Điều 11 Luật Hộ tịch)")
+def entry_rows(spec: KindSpec, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, shown value) of every field, in form order: pages and certificates."""
+    return [
+        (spec.label(name), kinds.display_value(spec, name, data.get(name))) for name in spec.fields
+    ]
 
 
-def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-    for name in BIRTH_FIELDS:
-        value = data.get(name)
-        if name in BIRTH_DATE_FIELDS:
-            cleaned[name] = _parse_date(value)
-        else:
-            cleaned[name] = str(value or "").strip()
-    return cleaned
+# --- the form's initial values ---------------------------------------------------------------
 
 
-def _register_for(unit_id: int, year: int) -> CivilRegister:
+def _directory_person(unit_id: int, id_number: str) -> Applicant | None:
+    number = normalize_cccd(id_number)
+    if not number:
+        return None
+    return Applicant.objects.filter(unit_id=unit_id, id_number=number).first()
+
+
+def form_initial(*, dossier: Dossier) -> dict[str, Any]:
+    """The registration form's initial values: the dossier's declared data, the applicant
+    (declarant, the person asking for a marital-status paper, …) and the applicant
+    directory (a person named by CCCD fills in their name and date of birth)."""
+    kind = kinds.kind_for_procedure(dossier.procedure.code)
+    if kind is None:
+        return {}
+    spec = kinds.spec_for(kind)
+    declared = dossier.declared_data or {}
+    initial: dict[str, Any] = {}
+    for name in spec.fields:
+        value = declared.get(name)
+        if value in (None, ""):
+            continue
+        initial[name] = _parse_date(value) if name in spec.date_fields else value
+    applicant = dossier.applicant
+    for name, attribute in spec.from_applicant.items():
+        value = getattr(applicant, attribute, "")
+        if value not in (None, ""):
+            initial.setdefault(name, value)
+    for role in spec.roles:
+        if not role.id_field or not initial.get(role.id_field):
+            continue
+        person = _directory_person(dossier.unit_id, str(initial[role.id_field]))
+        if person is None:
+            continue
+        initial.setdefault(role.name_field, person.full_name)
+        if role.dob_field and person.date_of_birth:
+            initial.setdefault(role.dob_field, person.date_of_birth)
+    for name in spec.fields:
+        if name.endswith("nationality"):
+            initial.setdefault(name, "Việt Nam")
+    return initial
+
+
+# --- preparing (the processing official) -----------------------------------------------------
+
+
+def _check_actor(actor: User, unit_id: int) -> None:
+    if not actor.has_perm(REGISTER_PERMISSION):
+        raise PermissionDenied
+    if actor.unit_id is None or actor.unit_id != unit_id:
+        raise PermissionDenied
+
+
+def _lock_dossier(dossier: Dossier, kind_wanted: str | None = None) -> tuple[Dossier, str]:
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "applicant")
+        .get(pk=dossier.pk)
+    )
+    kind = kinds.kind_for_procedure(locked.procedure.code)
+    if kind is None or (kind_wanted is not None and kind != kind_wanted):
+        raise NotACivilDossierError(_("Hồ sơ này không thuộc thủ tục đăng ký hộ tịch phù hợp."))
+    if CivilEntry.objects.filter(dossier=locked).exists():
+        raise AlreadyRegisteredError(_("Hồ sơ này đã được ghi vào sổ hộ tịch."))
+    if locked.status not in PROCESSING_STATUSES:
+        raise DossierNotInProcessingError(
+            _("Hồ sơ đang ở trạng thái “%(status)s”, không thể lập tờ đăng ký hộ tịch.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked, kind
+
+
+@transaction.atomic
+def prepare_registration(
+    *, actor: User, dossier: Dossier, data: dict[str, Any], today: datetime.date | None = None
+) -> PreparedRegistration:
+    """Check and save the registration the official completed on `dossier` (not yet in the
+    register: the leader's approval of the dossier puts it there). The checked values are
+    written back to the dossier's declared data. Saving again replaces the earlier draft.
+
+    Raises PermissionDenied, DomainError or ValidationError; nothing is written then.
+    """
+    _check_actor(actor, dossier.unit_id)
+    locked, kind = _lock_dossier(dossier)
+    if kind == Kind.CHANGE:
+        raise NotACivilDossierError(_("Hồ sơ cải chính được lập trên trang thay đổi, cải chính."))
+    spec = kinds.spec_for(kind)
+    values = clean_values(spec, data)
+    validate(spec, values, registered_on=today or timezone.localdate())
+    prepared = _save_preparation(actor=actor, dossier=locked, kind=kind, data=to_json(values))
+    # What the official checked becomes the dossier's declared data (typed once).
+    locked.declared_data = {**(locked.declared_data or {}), **to_json(values)}
+    locked.save(update_fields=["declared_data"])
+    return prepared
+
+
+def _save_preparation(
+    *,
+    actor: User,
+    dossier: Dossier,
+    kind: str,
+    data: dict[str, Any],
+    target: CivilEntry | None = None,
+    change_type: str = "",
+    reason: str = "",
+) -> PreparedRegistration:
+    prepared, created = PreparedRegistration.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "unit_id": dossier.unit_id,
+            "kind": kind,
+            "data": data,
+            "target": target,
+            "change_type": change_type,
+            "reason": reason,
+            "prepared_by": actor,
+            "prepared_at": timezone.now(),
+        },
+    )
+    record_audit_event(
+        action="civil_registry.registration_prepared",
+        actor=actor,
+        target=dossier,
+        data={"kind": kind, "first": created, "target_entry": target.pk if target else None},
+    )
+    return prepared
+
+
+def changed_fields(spec: KindSpec, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [name for name in spec.fields if (before.get(name) or "") != (after.get(name) or "")]
+
+
+@transaction.atomic
+def prepare_correction(
+    *,
+    actor: User,
+    dossier: Dossier,
+    target: CivilEntry,
+    data: dict[str, Any],
+    change_type: str,
+    reason: str,
+) -> PreparedRegistration:
+    """Save the change (thay đổi, cải chính, bổ sung, xác định lại dân tộc) of `target`
+    asked for by a correction dossier; the approval applies it as a new version."""
+    _check_actor(actor, dossier.unit_id)
+    if target.unit_id != dossier.unit_id:
+        raise PermissionDenied
+    locked, _kind = _lock_dossier(dossier, Kind.CHANGE)
+    if target.kind == Kind.CHANGE:
+        raise ValidationError(_("Không thể cải chính một việc ghi trong sổ thay đổi, cải chính."))
+    errors: dict[str, list[str]] = {}
+    if change_type not in {"change", "correction", "addition", "ethnicity"}:
+        errors["change_type"] = [_("Hãy chọn loại việc thay đổi, cải chính.")]
+    if not reason.strip():
+        errors["reason"] = [_("Hãy nhập lý do thay đổi, cải chính.")]
+    spec = kinds.spec_for(target.kind)
+    values = to_json(clean_values(spec, {**from_json(spec, target.data), **data}))
+    if not changed_fields(spec, target.data, values):
+        errors.setdefault("__all__", []).append(_("Không có nội dung nào thay đổi."))
+    if errors:
+        raise ValidationError(errors)
+    validate(spec, from_json(spec, values), registered_on=target.registered_on)
+    return _save_preparation(
+        actor=actor,
+        dossier=locked,
+        kind=Kind.CHANGE,
+        data=values,
+        target=target,
+        change_type=change_type,
+        reason=reason.strip(),
+    )
+
+
+# --- the leader's approval creates the entry ----------------------------------------------------
+
+
+def _register_for(unit_id: int, kind: str, year: int) -> CivilRegister:
     register, _created = CivilRegister.objects.get_or_create(
-        unit_id=unit_id, kind=CivilRegister.Kind.BIRTH, year=year, book_number=1
+        unit_id=unit_id, kind=kind, year=year, book_number=1
     )
     return register
 
 
-@transaction.atomic
-def register_birth(
+def _derived(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
+    main_name = str(values.get(spec.main_name_field) or "")
+    others = " ".join(str(values.get(name) or "") for name in spec.other_name_fields).strip()
+    dob = values.get(spec.main_dob_field) if spec.main_dob_field else None
+    return {
+        "main_name": main_name,
+        "main_date_of_birth": dob if isinstance(dob, datetime.date) else None,
+        "other_names": others,
+        "search_text": normalize_search_text(f"{main_name} {others}")[:900],
+    }
+
+
+def _link_people(entry: CivilEntry, spec: KindSpec, values: dict[str, Any], actor: User) -> None:
+    """Link each person named with a valid CCCD to the unit's applicant directory (same CCCD
+    → same person; a person not yet there is added). People without a CCCD stay names."""
+    for role in spec.roles:
+        name = str(values.get(role.name_field) or "").strip()
+        number = normalize_cccd(values.get(role.id_field)) if role.id_field else ""
+        if not name or not number or cccd_problems(number):
+            continue
+        person = Applicant.objects.filter(unit_id=entry.unit_id, id_number=number).first()
+        if person is None:
+            dob = values.get(role.dob_field) if role.dob_field else None
+            person = Applicant(
+                unit_id=entry.unit_id,
+                full_name=name,
+                id_number=number,
+                date_of_birth=dob if isinstance(dob, datetime.date) else None,
+                sex=role.sex,
+                created_by=actor,
+            )
+            person.refresh_search_text()
+            person.save()
+        EntryPerson.objects.update_or_create(
+            entry=entry, role=role.role, defaults={"unit_id": entry.unit_id, "applicant": person}
+        )
+
+
+def _create_entry(
     *,
     actor: User,
-    dossier: Dossier,
-    data: dict[str, Any],
-    registered_on: datetime.date | None = None,
-) -> BirthEntry:
-    """Register the birth declared in `dossier` (khai sinh, 1.001193) in the unit's register.
-
-    The entry number is allocated under the register's counter lock (no gap, no repeat);
-    version 1 keeps the original values; the checked values are written back to the
-    dossier's declared data. When the official may record the dossier's result now, the
-    birth certificate is recorded as the result. Raises PermissionDenied, DomainError or
-    ValidationError; nothing is written then.
-    """
-    if not actor.has_perm(REGISTER_PERMISSION):
-        raise PermissionDenied
-    if actor.unit_id is None or actor.unit_id != dossier.unit_id:
-        raise PermissionDenied
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "applicant", "current_step")
-        .get(pk=dossier.pk)
+    approver: User | None,
+    dossier: Dossier | None,
+    spec: KindSpec,
+    values: dict[str, Any],
+    registered_on: datetime.date,
+    target: CivilEntry | None = None,
+) -> CivilEntry:
+    register = _register_for(
+        dossier.unit_id if dossier else actor.unit_id, spec.kind, registered_on.year
     )
-    if dossier.procedure.code != BIRTH_PROCEDURE_CODE:
-        raise NotABirthDossierError(_("Hồ sơ này không phải hồ sơ đăng ký khai sinh."))
-    if dossier.status not in PROCESSING_STATUSES:
-        raise DossierNotInProcessingError(
-            _("Hồ sơ đang ở trạng thái “%(status)s”, không thể đăng ký khai sinh.")
-            % {"status": dossier.get_status_display()}
-        )
-    if BirthEntry.objects.filter(dossier=dossier).exists():
-        raise AlreadyRegisteredError(_("Hồ sơ này đã được đăng ký khai sinh."))
-    registered_on = registered_on or timezone.localdate()
-    values = _clean_data(data)
-    _validate(values, registered_on=registered_on)
-
-    register = _register_for(dossier.unit_id, registered_on.year)
-    entry = BirthEntry(
-        unit_id=dossier.unit_id,
+    is_late, exempt = False, ""
+    if spec.timeliness is not None:
+        is_late, exempt = spec.timeliness(values, registered_on)
+    entry = CivilEntry(
+        unit_id=register.unit_id,
         register=register,
+        kind=spec.kind,
         dossier=dossier,
+        data=to_json(values),
+        target=target,
         registered_on=registered_on,
         registered_by=actor,
-        **values,
+        approved_by=approver,
+        is_late=is_late,
+        fee_exempt_reason=exempt,
+        **_derived(spec, values),
     )
-    entry.refresh_derived()
-    entry.fee_exempt_reason = _fee_exempt_reason(entry)
-    entry.entry_number = 0  # placeholder so full_clean passes; allocated just below
-    entry.full_clean(exclude=["entry_number"], validate_unique=False)
     entry.entry_number = allocate_number(
-        unit=dossier.unit, register=f"birth:{register.year}", period=str(register.year)
+        unit=register.unit, register=f"{spec.kind}:{register.year}", period=str(register.year)
     )
     entry.save(force_insert=True)
-    now = timezone.now()
-    BirthEntryVersion.objects.create(
+    CivilEntryVersion.objects.create(
         unit_id=entry.unit_id,
         entry=entry,
         number=1,
-        data=entry.snapshot(),
-        changed_by=actor,
-        changed_at=now,
-    )
-    # What the official checked becomes the dossier's declared data (typed once).
-    dossier.declared_data = {
-        **(dossier.declared_data or {}),
-        **{name: _json_value(value) for name, value in values.items()},
-    }
-    dossier.save(update_fields=["declared_data"])
-    record_audit_event(
-        action="civil_registry.birth_registered",
-        actor=actor,
-        target=entry,
-        data={
-            "dossier": dossier.code,
-            "year": register.year,
-            "book_number": register.book_number,
-            "entry_number": entry.entry_number,
-            "is_late_registration": entry.is_late_registration,
-        },
-    )
-    if result_services.can_record_result(actor, dossier):
-        result_services.record_result(
-            actor=actor,
-            dossier=dossier,
-            number=_("Số %(number)s, quyển số %(book)s/%(year)s")
-            % {"number": entry.entry_number, "book": register.book_number, "year": register.year},
-            issued_on=registered_on,
-            signer_name=entry.signer_name or actor.get_full_name() or str(actor),
-            summary=_("Giấy khai sinh của %(name)s") % {"name": entry.child_full_name},
-        )
-    return entry
-
-
-@transaction.atomic
-def correct_birth_entry(
-    *, actor: User, entry: BirthEntry, changes: dict[str, Any], reason: str
-) -> BirthEntry:
-    """Correct (cải chính) an entry: a new version is stored, earlier versions are kept."""
-    if not actor.has_perm(REGISTER_PERMISSION):
-        raise PermissionDenied
-    if actor.unit_id is None or actor.unit_id != entry.unit_id:
-        raise PermissionDenied
-    entry = BirthEntry.objects.select_for_update().select_related("register").get(pk=entry.pk)
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Hãy nhập lý do cải chính.")]})
-    unknown = set(changes) - set(BIRTH_FIELDS)
-    if unknown:
-        raise ValueError(f"not correctable: {sorted(unknown)}")
-    values = {**entry.snapshot(), **changes}
-    values = _clean_data(values)
-    _validate(values, registered_on=entry.registered_on)
-    before = entry.snapshot()
-    for name, value in values.items():
-        setattr(entry, name, value)
-    after = entry.snapshot()
-    changed = sorted(name for name in BIRTH_FIELDS if before[name] != after[name])
-    if not changed:
-        raise ValidationError(_("Không có nội dung nào thay đổi."))
-    entry.refresh_derived()
-    entry.fee_exempt_reason = _fee_exempt_reason(entry)
-    entry.version += 1
-    entry.full_clean(validate_unique=False)
-    entry.save()
-    BirthEntryVersion.objects.create(
-        unit_id=entry.unit_id,
-        entry=entry,
-        number=entry.version,
-        data=after,
-        reason=reason.strip(),
+        data=entry.data,
+        dossier=dossier,
         changed_by=actor,
         changed_at=timezone.now(),
     )
-    record_audit_event(
-        action="civil_registry.birth_corrected",
-        actor=actor,
-        target=entry,
-        data={"version": entry.version, "fields": changed, "reason": reason.strip()},
-    )
+    _link_people(entry, spec, values, actor)
     return entry
 
 
-# --- Selectors ------------------------------------------------------------------------------
+def _record_result(
+    *, approver: User, dossier: Dossier, number: str, summary: str, day: datetime.date
+) -> None:
+    """The dossier's result is the register entry: its number, the approving leader as signer."""
+    Result.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "kind": Result.Kind.GRANTED,
+            "number": number,
+            "issued_on": day,
+            "signer_name": approver.full_name or str(approver),
+            "summary": summary,
+            "recorded_at": timezone.now(),
+            "recorded_by": approver,
+        },
+    )
+
+
+def register_on_approval(approver: User, dossier: Dossier) -> None:
+    """Approval hook of the hộ tịch procedures: the prepared registration becomes the
+    register entry (number allocated now) or, for a correction, a new version of the
+    target entry plus an entry in the change register. Runs inside the approval."""
+    if CivilEntry.objects.filter(dossier=dossier).exists():
+        return
+    prepared = (
+        PreparedRegistration.objects.select_related("prepared_by", "target")
+        .filter(dossier=dossier)
+        .first()
+    )
+    if prepared is None:
+        raise ValidationError(
+            _(
+                "Chưa lập tờ đăng ký hộ tịch cho hồ sơ này: công chức tư pháp – hộ tịch cần "
+                "kiểm tra và lưu tờ đăng ký trước khi phê duyệt."
+            )
+        )
+    today = timezone.localdate()
+    if prepared.kind == Kind.CHANGE:
+        entry = _apply_correction(approver=approver, prepared=prepared, dossier=dossier, day=today)
+        summary = _("Trích lục thay đổi, cải chính hộ tịch của %(name)s") % {
+            "name": entry.main_name
+        }
+    else:
+        spec = kinds.spec_for(prepared.kind)
+        values = from_json(spec, prepared.data)
+        validate(spec, values, registered_on=today)
+        entry = _create_entry(
+            actor=prepared.prepared_by,
+            approver=approver,
+            dossier=dossier,
+            spec=spec,
+            values=values,
+            registered_on=today,
+        )
+        summary = _("%(title)s của %(name)s") % {"title": spec.title, "name": entry.main_name}
+    record_audit_event(
+        action="civil_registry.entry_registered",
+        actor=approver,
+        target=entry,
+        data={
+            "dossier": dossier.code,
+            "kind": entry.kind,
+            "year": entry.register.year,
+            "book_number": entry.register.book_number,
+            "entry_number": entry.entry_number,
+            "is_late": entry.is_late,
+            "prepared_by": prepared.prepared_by.username,
+        },
+    )
+    _record_result(
+        approver=approver,
+        dossier=dossier,
+        number=_("Số %(number)s, quyển số %(book)s/%(year)s")
+        % {
+            "number": entry.entry_number,
+            "book": entry.register.book_number,
+            "year": entry.register.year,
+        },
+        summary=summary,
+        day=today,
+    )
+
+
+def _apply_correction(
+    *, approver: User, prepared: PreparedRegistration, dossier: Dossier, day: datetime.date
+) -> CivilEntry:
+    target = (
+        CivilEntry.objects.select_for_update().select_related("register").get(pk=prepared.target_id)
+    )
+    spec = kinds.spec_for(target.kind)
+    before = dict(target.data)
+    after = to_json(clean_values(spec, prepared.data))
+    fields = changed_fields(spec, before, after)
+    if not fields:
+        raise ValidationError(_("Không có nội dung nào thay đổi so với sổ hộ tịch hiện tại."))
+    validate(spec, from_json(spec, after), registered_on=target.registered_on)
+    change_spec = kinds.spec_for(Kind.CHANGE)
+    change_type_label = kinds.display_value(change_spec, "change_type", prepared.change_type)
+    changes_text = "; ".join(
+        f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'} → "
+        f"{kinds.display_value(spec, name, after.get(name)) or '—'}"
+        for name in fields
+    )
+    change_entry = _create_entry(
+        actor=prepared.prepared_by,
+        approver=approver,
+        dossier=dossier,
+        spec=change_spec,
+        values={
+            "change_type": prepared.change_type,
+            "target_label": _("%(kind)s số %(number)s, quyển số %(book)s/%(year)s")
+            % {
+                "kind": target.get_kind_display(),
+                "number": target.entry_number,
+                "book": target.register.book_number,
+                "year": target.register.year,
+            },
+            "person_name": target.main_name,
+            "changes_text": changes_text,
+            "reason": prepared.reason,
+        },
+        registered_on=day,
+        target=target,
+    )
+    target.data = after
+    for name, value in _derived(spec, from_json(spec, after)).items():
+        setattr(target, name, value)
+    target.version += 1
+    target.save()
+    CivilEntryVersion.objects.create(
+        unit_id=target.unit_id,
+        entry=target,
+        number=target.version,
+        data=after,
+        reason=f"{change_type_label}: {prepared.reason}",
+        dossier=dossier,
+        change_entry=change_entry,
+        changed_by=approver,
+        changed_at=timezone.now(),
+    )
+    _link_people(target, spec, from_json(spec, after), approver)
+    record_audit_event(
+        action="civil_registry.entry_corrected",
+        actor=approver,
+        target=target,
+        data={
+            "version": target.version,
+            "fields": fields,
+            "before": {name: before.get(name) for name in fields},
+            "after": {name: after.get(name) for name in fields},
+            "reason": prepared.reason,
+            "change_type": prepared.change_type,
+            "dossier": dossier.code,
+            "prepared_by": prepared.prepared_by.username,
+        },
+    )
+    return change_entry
+
+
+# --- extract copies (2.000635) --------------------------------------------------------------
+
+
+def extract_procedure_for(unit_id: int) -> Procedure:
+    procedure = Procedure.objects.filter(
+        unit_id=unit_id, code=kinds.EXTRACT_PROCEDURE_CODE, is_active=True
+    ).first()
+    if procedure is None:
+        raise ValidationError(
+            _(
+                "Danh mục thủ tục của đơn vị chưa có thủ tục 2.000635 (Cấp bản sao trích lục "
+                "hộ tịch) đang áp dụng."
+            )
+        )
+    return procedure
+
+
+def extract_fee(*, unit_id: int, copies: int) -> int:
+    """The catalog's fee for `copies` extract copies (the rate is set by the provincial
+    People's Council; the unit administrator enters it in the catalog)."""
+    quote = fee_quote(extract_procedure_for(unit_id), channel="direct", copies=copies)
+    return quote.total
+
+
+@transaction.atomic
+def start_extract_dossier(
+    *,
+    actor: User,
+    entry: CivilEntry,
+    applicant: Applicant,
+    copies: int = 1,
+    fee_exemption: str = "",
+) -> Dossier:
+    """Receive a 2.000635 dossier at the counter for a copy of `entry`, in one click:
+    the applicant and the entry are filled in, the fee comes from the catalog."""
+    if not (actor.has_perm(RECEIVE_PERMISSION) and can_view_registers(actor)):
+        raise PermissionDenied
+    if (
+        actor.unit_id is None
+        or entry.unit_id != actor.unit_id
+        or applicant.unit_id != actor.unit_id
+    ):
+        raise PermissionDenied
+    if copies < 1 or copies > 20:
+        raise ValidationError({"copies": [_("Số bản sao phải từ 1 đến 20.")]})
+    procedure = extract_procedure_for(actor.unit_id)
+    quote = fee_quote(procedure, channel="direct", copies=copies)
+    # Luật Hộ tịch Đ11: people exempt from every hộ tịch fee pay nothing (reason kept).
+    exemption = (fee_exemption or "").strip()[:300]
+    dossier = receive_dossier(
+        actor=actor,
+        data=ReceptionData(
+            procedure=procedure,
+            applicant=applicant,
+            channel="direct",
+            delivery_method="desk",
+            copies=1,
+            note=_("Bản sao trích lục %(kind)s số %(number)s/%(year)s của %(name)s")
+            % {
+                "kind": entry.get_kind_display().lower(),
+                "number": entry.entry_number,
+                "year": entry.register.year,
+                "name": entry.main_name,
+            },
+            declared_data={
+                "civil_entry_id": entry.pk,
+                "civil_entry_kind": entry.kind,
+                "register_year": entry.register.year,
+                "book_number": entry.register.book_number,
+                "entry_number": entry.entry_number,
+                "person_name": entry.main_name,
+                "extract_copies": copies,
+            },
+            fee_due=0 if exemption else quote.total,
+            fee_exemption=exemption,
+        ),
+    )
+    record_audit_event(
+        action="civil_registry.extract_requested",
+        actor=actor,
+        target=entry,
+        data={"dossier": dossier.code, "copies": copies, "fee_due": dossier.fee_due},
+    )
+    return dossier
+
+
+def issue_extract_on_approval(approver: User, dossier: Dossier) -> None:
+    """Approval hook of 2.000635: issue the copy (serial number, verification token).
+    A dossier not linked to an entry of XãSố's registers (e.g. a copy from an older
+    paper register) is approved as before, without a serial number here."""
+    entry_id = (dossier.declared_data or {}).get("civil_entry_id")
+    if not entry_id or ExtractCopy.objects.filter(dossier=dossier).exists():
+        return
+    entry = CivilEntry.objects.filter(pk=entry_id, unit_id=dossier.unit_id).first()
+    if entry is None:
+        raise ValidationError(_("Không tìm thấy việc hộ tịch cần cấp bản sao trích lục."))
+    copy = _issue_copy(approver=approver, entry=entry, dossier=dossier)
+    _record_result(
+        approver=approver,
+        dossier=dossier,
+        number=_("Số trích lục %(serial)s/%(year)s")
+        % {"serial": copy.serial_number, "year": copy.year},
+        summary=_("Bản sao trích lục %(title)s của %(name)s")
+        % {"title": kinds.spec_for(entry.kind).title, "name": entry.main_name},
+        day=copy.issued_on,
+    )
+
+
+def _issue_copy(*, approver: User, entry: CivilEntry, dossier: Dossier | None) -> ExtractCopy:
+    today = timezone.localdate()
+    copies = int((dossier.declared_data or {}).get("extract_copies") or 1) if dossier else 1
+    copy = ExtractCopy(
+        unit_id=entry.unit_id,
+        entry=entry,
+        dossier=dossier,
+        year=today.year,
+        copies=max(copies, 1),
+        issued_on=today,
+        issued_by=approver,
+        token=secrets.token_urlsafe(32),
+        entry_version=entry.version,
+    )
+    copy.serial_number = allocate_number(
+        unit=entry.unit, register=f"{EXTRACT_SERIES}:{today.year}", period=str(today.year)
+    )
+    copy.save(force_insert=True)
+    record_audit_event(
+        action="civil_registry.extract_issued",
+        actor=approver,
+        target=entry,
+        data={
+            "serial_number": copy.serial_number,
+            "year": copy.year,
+            "dossier": dossier.code if dossier else "",
+        },
+    )
+    return copy
+
+
+# --- selectors ------------------------------------------------------------------------------
 
 
 def can_view_registers(user: User) -> bool:
     return user.has_perm(VIEW_PERMISSION) or user.has_perm(REGISTER_PERMISSION)
 
 
-def birth_entries_for(*, user: User) -> QuerySet[BirthEntry]:
-    """Birth entries of the units `user` may read (none without the view permission)."""
+def entries_for(*, user: User) -> QuerySet[CivilEntry]:
+    """Entries of the units `user` may read (none without the view permission)."""
     if not can_view_registers(user):
-        return BirthEntry.objects.none()
-    return BirthEntry.objects.readable_by(user).select_related("register", "dossier")
+        return CivilEntry.objects.none()
+    return CivilEntry.objects.readable_by(user).select_related("register", "dossier", "unit")
 
 
-def search_birth_entries(
-    *, user: User, query: str = "", year: int | None = None
-) -> QuerySet[BirthEntry]:
-    """Entries matching `query` on the child's and parents' names (diacritics-insensitive)
-    or an exact date of birth (dd/mm/yyyy or yyyy-mm-dd)."""
-    entries = birth_entries_for(user=user)
+_NUMBER_QUERY = re.compile(r"^(?:s[oố]\s*)?(\d{1,7})\s*/\s*(\d{4})$", re.IGNORECASE)
+
+
+def search_entries(
+    *, user: User, query: str = "", kind: str = "", year: int | None = None
+) -> QuerySet[CivilEntry]:
+    """Entries matching `query`, across kinds unless `kind` is given: the main person's or
+    the other people's names (diacritics-insensitive word prefixes), an exact date of birth
+    (dd/mm/yyyy or yyyy-mm-dd) or an entry number "N/YYYY"."""
+    entries = entries_for(user=user)
+    if kind:
+        entries = entries.filter(kind=kind)
     if year is not None:
         entries = entries.filter(register__year=year)
-    born = _parse_query_date(query)
-    if born is not None:
-        return entries.filter(date_of_birth=born)
-    return apply_search(entries, query)
-
-
-def _parse_query_date(query: str | None) -> datetime.date | None:
     text = (query or "").strip()
+    born = _parse_query_date(text)
+    if born is not None:
+        return entries.filter(main_date_of_birth=born)
+    number = _NUMBER_QUERY.match(text)
+    if number is not None:
+        return entries.filter(
+            entry_number=int(number.group(1)), register__year=int(number.group(2))
+        )
+    return apply_search(entries, text)
+
+
+def _parse_query_date(text: str) -> datetime.date | None:
     # A date only (no time of day), so no time zone is involved.
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
         try:
@@ -316,9 +747,84 @@ def _parse_query_date(query: str | None) -> datetime.date | None:
     return None
 
 
-def get_birth_entry_for(*, user: User, pk: int) -> BirthEntry:
+def get_entry_for(*, user: User, pk: int) -> CivilEntry:
     """One entry the user may read; 404 for another unit's entry."""
     try:
-        return birth_entries_for(user=user).get(pk=pk)
-    except BirthEntry.DoesNotExist as exc:
+        return entries_for(user=user).get(pk=pk)
+    except CivilEntry.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def register_entries(*, user: User, kind: str, year: int) -> QuerySet[CivilEntry]:
+    """One register kind and year of the user's unit, in number order (print, export)."""
+    return (
+        entries_for(user=user)
+        .filter(kind=kind, register__year=year, unit_id=user.unit_id)
+        .order_by("register__book_number", "entry_number")
+    )
+
+
+def extract_copies_for(*, user: User) -> QuerySet[ExtractCopy]:
+    if not can_view_registers(user):
+        return ExtractCopy.objects.none()
+    return ExtractCopy.objects.readable_by(user).select_related("entry", "entry__register", "unit")
+
+
+def get_extract_copy_for(*, user: User, pk: int) -> ExtractCopy:
+    try:
+        return extract_copies_for(user=user).get(pk=pk)
+    except ExtractCopy.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def verification_url(token: str) -> str:
+    """The public address a copy's QR code points to (XASO_PUBLIC_BASE_URL + path)."""
+    path = reverse("civil_registry:verify_extract", args=[token])
+    return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def get_public_extract(*, token: str) -> ExtractCopy:
+    """The copy a verification QR names (public: the page shows no personal data)."""
+    copy = ExtractCopy.objects.select_related("unit").filter(token=token).first()
+    if copy is None or not token:
+        raise Http404
+    return copy
+
+
+def prepared_for(*, dossier: Dossier) -> PreparedRegistration | None:
+    return PreparedRegistration.objects.filter(dossier=dossier).select_related("target").first()
+
+
+def correction_targets(*, user: User, query: str) -> QuerySet[CivilEntry]:
+    if not (query or "").strip():
+        return CivilEntry.objects.none()
+    return search_entries(user=user, query=query).filter(~Q(kind=Kind.CHANGE))
+
+
+def people_rows(entry: CivilEntry) -> list[tuple[str, Applicant]]:
+    """(role label, directory person) of the entry's linked people."""
+    labels = {role.role: role.label for role in kinds.spec_for(entry.kind).roles}
+    return [
+        (str(labels.get(person.role, person.role)), person.applicant)
+        for person in entry.people.select_related("applicant").order_by("pk")
+    ]
+
+
+def version_rows(entry: CivilEntry) -> list[dict[str, Any]]:
+    """The entry's versions, newest first, each with what it changed from the previous."""
+    spec = kinds.spec_for(entry.kind)
+    versions = list(entry.versions.select_related("changed_by").order_by("number"))
+    rows: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        changes = [
+            {
+                "label": spec.label(name),
+                "old": kinds.display_value(spec, name, previous.get(name)),
+                "new": kinds.display_value(spec, name, version.data.get(name)),
+            }
+            for name in (changed_fields(spec, previous, version.data) if previous else [])
+        ]
+        rows.append({"version": version, "changes": changes})
+        previous = version.data
+    return list(reversed(rows))

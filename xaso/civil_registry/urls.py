@@ -7,17 +7,22 @@ from xaso.civil_registry import views
 app_name = "civil_registry"
 
 urlpatterns = [
+    path("tu-ho-so/<int:dossier_pk>/", views.prepare_from_dossier, name="prepare_from_dossier"),
     path(
-        "khai-sinh/tu-ho-so/<int:dossier_pk>/",
-        views.birth_from_dossier,
-        name="birth_from_dossier",
+        "cai-chinh/tu-ho-so/<int:dossier_pk>/",
+        views.correction_from_dossier,
+        name="correction_from_dossier",
     ),
+    path("ho-so/<int:dossier_pk>/to-dang-ky/", views.prepared_detail, name="prepared_detail"),
+    path("ho-so/<int:dossier_pk>/", views.record_for_dossier, name="record_for_dossier"),
     path("so/", views.register_list, name="register_list"),
-    path("khai-sinh/<int:pk>/", views.birth_detail, name="birth_detail"),
-    path("khai-sinh/<int:pk>/cai-chinh/", views.birth_correct, name="birth_correct"),
-    path(
-        "khai-sinh/<int:pk>/giay-khai-sinh.pdf",
-        views.birth_certificate_pdf,
-        name="birth_certificate_pdf",
-    ),
+    path("so/in/", views.register_print, name="register_print"),
+    path("so/xlsx/", views.register_xlsx, name="register_xlsx"),
+    path("so/pdf/", views.register_pdf, name="register_pdf"),
+    path("viec/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("viec/<int:pk>/giay.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("viec/<int:pk>/ban-sao/", views.request_extract, name="request_extract"),
+    path("ban-sao/<int:pk>/trich-luc.pdf", views.extract_copy_pdf, name="extract_copy_pdf"),
+    # Public (no login): the verification page a copy's QR code points to.
+    path("xac-minh/<str:token>/", views.verify_extract, name="verify_extract"),
 ]

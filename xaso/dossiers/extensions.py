@@ -19,7 +19,8 @@ from xaso.dossiers.models import Dossier
 class DossierLink:
     label: str | Promise
     url_name: str  # reversed with the dossier's pk
-    procedure_codes: frozenset[str]
+    # Or a callable giving them when the page is shown (codes from a setting).
+    procedure_codes: frozenset[str] | Callable[[], frozenset[str]]
     permission: str
     # Extra condition, e.g. "not registered yet"; None means always while the dossier is open.
     condition: Callable[[Dossier], bool] | None = None
@@ -38,7 +39,8 @@ def dossier_links_for(*, user: User, dossier: Dossier) -> list[dict[str, Any]]:
         return []
     links = []
     for link in _LINKS.values():
-        if dossier.procedure.code not in link.procedure_codes:
+        codes = link.procedure_codes() if callable(link.procedure_codes) else link.procedure_codes
+        if dossier.procedure.code not in codes:
             continue
         if not user.has_perm(link.permission):
             continue
@@ -46,3 +48,44 @@ def dossier_links_for(*, user: User, dossier: Dossier) -> list[dict[str, Any]]:
             continue
         links.append({"label": link.label, "url": reverse(link.url_name, args=[dossier.pk])})
     return links
+
+
+# --- Approval hooks ---------------------------------------------------------------------------
+#
+# Another app's work that the leader's approval completes (e.g. the civil-status register
+# entry is created, and its number allocated, when the leader approves the dossier). The hook
+# runs inside the approval's transaction with the dossier row locked; a hook that raises
+# ValidationError (or a DomainError) stops the approval with its message and nothing is saved.
+
+ApprovalHook = Callable[[User, Dossier], None]
+
+
+@dataclass(frozen=True)
+class _RegisteredHook:
+    # The procedure codes the hook applies to, or a callable giving them at approval time
+    # (codes that come from a setting or the unit's catalog).
+    procedure_codes: frozenset[str] | Callable[[], frozenset[str]]
+    hook: ApprovalHook
+
+
+_APPROVAL_HOOKS: dict[str, _RegisteredHook] = {}
+
+
+def register_approval_hook(
+    *,
+    name: str,
+    procedure_codes: frozenset[str] | Callable[[], frozenset[str]],
+    hook: ApprovalHook,
+) -> None:
+    _APPROVAL_HOOKS[name] = _RegisteredHook(procedure_codes=procedure_codes, hook=hook)
+
+
+def run_approval_hooks(*, actor: User, dossier: Dossier) -> None:
+    """Call every hook registered for the dossier's procedure (inside the approval)."""
+    code = dossier.procedure.code
+    for registered in _APPROVAL_HOOKS.values():
+        codes = registered.procedure_codes
+        if callable(codes):
+            codes = codes()
+        if code in codes:
+            registered.hook(actor, dossier)

@@ -1,36 +1,35 @@
-"""Civil registry pages through the test client: form, register, entry, correction, PDF."""
+"""Civil registry pages through the test client: the dossier's form, approval, the entry,
+certificates, corrections, registers, extract copies, the public verification page."""
 
-import datetime
 import io
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from xaso.civil_registry.models import BirthEntry
-from xaso.civil_registry.services import register_birth
+from xaso.civil_registry import services
+from xaso.civil_registry.models import CivilEntry
+from xaso.civil_registry.models import ExtractCopy
+from xaso.civil_registry.models import PreparedRegistration
+from xaso.civil_registry.tests.conftest import CORRECTION_CODE
 from xaso.civil_registry.tests.conftest import DECLARED
+from xaso.civil_registry.tests.conftest import KIND_DECLARATIONS
 from xaso.civil_registry.tests.conftest import form_data
+from xaso.civil_registry.tests.conftest import forward_to_leader
 from xaso.civil_registry.tests.conftest import post_data
+from xaso.civil_registry.tests.conftest import procedure_for
+from xaso.civil_registry.tests.conftest import register_through_approval
 from xaso.core.testing import IsolationCase
 from xaso.core.testing import assert_isolation
-
-REGISTERED_ON = datetime.date(2026, 11, 20)
-
-
-@pytest.fixture
-def entry(birth_dossier, justice_official) -> BirthEntry:
-    return register_birth(
-        actor=justice_official,
-        dossier=birth_dossier,
-        data=form_data(birth_dossier, signer_name="Trần Văn Chủ"),
-        registered_on=REGISTERED_ON,
-    )
+from xaso.dossiers.models import Dossier
+from xaso.dossiers.services import processing
 
 
 @pytest.fixture
-def other_chairman(identified_other_commune, make_staff):
-    return make_staff(identified_other_commune, "chairman", username="chutich_khac")
+def entry(birth_dossier, justice_official, chairman) -> CivilEntry:
+    return register_through_approval(birth_dossier, justice_official, chairman)
 
 
 def pdf_text(content: bytes) -> str:
@@ -38,11 +37,11 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def test_form_is_prefilled_and_saving_registers_the_birth(
+def test_form_is_prefilled_and_saving_prepares_the_registration(
     client_as, birth_dossier, justice_official
 ):
     client = client_as(justice_official)
-    url = reverse("civil_registry:birth_from_dossier", args=[birth_dossier.pk])
+    url = reverse("civil_registry:prepare_from_dossier", args=[birth_dossier.pk])
 
     page = client.get(url)
     assert page.status_code == 200
@@ -55,67 +54,97 @@ def test_form_is_prefilled_and_saving_registers_the_birth(
     data = post_data(form_data(birth_dossier))
     unchecked = client.post(url, data)
     assert unchecked.status_code == 200
-    assert not BirthEntry.objects.exists()
+    assert not PreparedRegistration.objects.exists()
 
     response = client.post(url, {**data, "checked": "on"})
-    entry = BirthEntry.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("civil_registry:birth_detail", args=[entry.pk])
-    assert entry.dossier_id == birth_dossier.pk
-    assert entry.child_full_name == "Nguyễn Thị An"
-    # A second visit leads to the registered entry.
-    again = client.get(url)
-    assert again.status_code == 302
+    assert response["Location"] == reverse("dossiers:dossier_detail", args=[birth_dossier.pk])
+    prepared = PreparedRegistration.objects.get()
+    assert prepared.data["child_full_name"] == "Nguyễn Thị An"
+    assert not CivilEntry.objects.exists()  # the approval creates the entry
+    # Opened again, the form shows what was saved.
+    assert 'value="Nguyễn Thị An"' in client.get(url).content.decode()
 
 
 def test_refused_data_shows_the_message_and_saves_nothing(
     client_as, birth_dossier, justice_official
 ):
     client = client_as(justice_official)
-    url = reverse("civil_registry:birth_from_dossier", args=[birth_dossier.pk])
+    url = reverse("civil_registry:prepare_from_dossier", args=[birth_dossier.pk])
     data = post_data(form_data(birth_dossier, mother_full_name="", father_full_name=""))
 
     response = client.post(url, {**data, "checked": "on"})
 
     assert response.status_code == 200
     assert "Hãy nhập họ tên người mẹ hoặc người cha." in response.content.decode()
-    assert not BirthEntry.objects.exists()
+    assert not PreparedRegistration.objects.exists()
+    birth_dossier.refresh_from_db()
+    assert birth_dossier.declared_data == DECLARED
 
 
-def test_register_lists_and_searches_the_year(client_as, entry, chairman):
-    client = client_as(chairman)
-    url = reverse("civil_registry:register_list")
+def test_the_leader_reads_the_prepared_registration_from_the_dossier_page(
+    client_as, birth_dossier, justice_official, chairman
+):
+    url = reverse("civil_registry:prepared_detail", args=[birth_dossier.pk])
+    page = f"/mot-cua/ho-so/{birth_dossier.pk}/"
+    assert url not in client_as(chairman).get(page).content.decode()
+    assert client_as(chairman).get(url).status_code == 404  # nothing prepared yet
 
-    found = client.get(url, {"year": 2026, "q": "nguyen thi an"})
-    assert "Nguyễn Thị An" in found.content.decode()
-    missing = client.get(url, {"year": 2026, "q": "tran van binh"})
-    assert "Nguyễn Thị An" not in missing.content.decode()
-    other_year = client.get(url, {"year": 2025})
-    assert "Nguyễn Thị An" not in other_year.content.decode()
+    client_as(justice_official).post(
+        reverse("civil_registry:prepare_from_dossier", args=[birth_dossier.pk]),
+        {**post_data(form_data(birth_dossier)), "checked": "on"},
+    )
+
+    assert url in client_as(chairman).get(page).content.decode()
+    html = client_as(chairman).get(url).content.decode()
+    assert "Nguyễn Thị An" in html
+    assert "Lê Thị Hoà" in html
 
 
-def test_entry_page_and_correction_keep_both_versions(client_as, entry, justice_official):
-    client = client_as(justice_official)
-    url = reverse("civil_registry:birth_correct", args=[entry.pk])
-    form = client.get(url)
-    assert 'value="Nguyễn Thị An"' in form.content.decode()
+def test_approving_on_the_dossier_page_without_the_form_shows_why(
+    client_as, birth_dossier, justice_official, chairman
+):
+    dossier = forward_to_leader(birth_dossier, justice_official, chairman)
+    response = client_as(chairman).post(
+        reverse("dossiers:dossier_approve", args=[dossier.pk]),
+        {"approve-step": dossier.current_step_id, "approve-note": ""},
+    )
+    assert response.status_code == 200
+    assert "Chưa lập tờ đăng ký hộ tịch" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.WAITING_APPROVAL
+    assert not CivilEntry.objects.exists()
 
-    data = post_data({**entry.snapshot(), "child_full_name": "Nguyễn Thị Ân"})
-    response = client.post(url, {**data, "reason": "Sai dấu"})
 
-    assert response.status_code == 302
-    entry.refresh_from_db()
-    assert entry.version == 2
-    page = client.get(reverse("civil_registry:birth_detail", args=[entry.pk])).content.decode()
-    assert "Nguyễn Thị Ân" in page
-    assert "Nguyễn Thị An" in page  # version 1 still shown
-    assert "Sai dấu" in page
+def test_birth_dossier_page_links_to_the_form_until_registered(
+    client_as, birth_dossier, justice_official, counter_officer, chairman
+):
+    form_url = reverse("civil_registry:prepare_from_dossier", args=[birth_dossier.pk])
+    page = f"/mot-cua/ho-so/{birth_dossier.pk}/"
+
+    before = client_as(justice_official).get(page).content.decode()
+    counter_view = client_as(counter_officer).get(page).content.decode()
+    register_through_approval(birth_dossier, justice_official, chairman)
+    after = client_as(justice_official).get(page).content.decode()
+
+    assert form_url in before
+    assert form_url not in counter_view  # no register permission
+    assert form_url not in after  # already in the register
+    record_url = reverse("civil_registry:record_for_dossier", args=[birth_dossier.pk])
+    assert record_url not in before
+    assert record_url in after
+    entry = CivilEntry.objects.get(dossier=birth_dossier)
+    assert client_as(chairman).get(record_url)["Location"] == reverse(
+        "civil_registry:entry_detail", args=[entry.pk]
+    )
 
 
 def test_certificate_fields_equal_the_dossier(client_as, entry, birth_dossier, chairman):
-    response = client_as(chairman).get(
-        reverse("civil_registry:birth_certificate_pdf", args=[entry.pk])
-    )
+    page = client_as(chairman).get(reverse("civil_registry:entry_detail", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "Nguyễn Thị An" in page.content.decode()
+
+    response = client_as(chairman).get(reverse("civil_registry:certificate_pdf", args=[entry.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -124,21 +153,154 @@ def test_certificate_fields_equal_the_dossier(client_as, entry, birth_dossier, c
     declared = birth_dossier.declared_data
     for name, value in DECLARED.items():
         assert declared[name] == value, name
-        stored = getattr(entry, name)
-        if isinstance(stored, datetime.date):
-            assert stored.isoformat() == value, name
-            shown = stored.strftime("%d/%m/%Y")
-        else:
-            assert stored == value, name
-            shown = value
+        assert entry.data[name] == value, name
+        shown = "/".join(reversed(value.split("-"))) if name.endswith("date_of_birth") else value
         if name not in ("sex", "nationality"):
             assert shown in text, name
     assert "Nữ" in text
     assert "GIẤY KHAI SINH" in text
     assert "Số: 1" in text
     assert "Quyển số: 1/2026" in text
-    assert entry.declarant_name in text
-    assert "Trần Văn Chủ" in text
+    assert "Nguyễn Văn Đức" in text  # declarant, from the applicant
+    assert "Trần Văn Chủ Tịch" in text  # the approving leader signs
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_DECLARATIONS))
+def test_every_kind_prints_its_certificate(
+    kind, client_as, father, receive, identified_commune, justice_official, chairman
+):
+    code, declared, main_name = KIND_DECLARATIONS[kind]
+    dossier = receive(procedure_for(identified_commune, code), father, declared_data=declared)
+    entry = register_through_approval(dossier, justice_official, chairman)
+
+    response = client_as(chairman).get(reverse("civil_registry:certificate_pdf", args=[entry.pk]))
+
+    text = pdf_text(response.content)
+    titles = {
+        "death": "TRÍCH LỤC KHAI TỬ",
+        "marriage": "GIẤY CHỨNG NHẬN KẾT HÔN",
+        "marital_status": "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+        "parent_child": "TRÍCH LỤC ĐĂNG KÝ NHẬN CHA, MẸ, CON",
+        "guardianship": "TRÍCH LỤC ĐĂNG KÝ GIÁM HỘ",
+    }
+    assert titles[kind] in text
+    assert main_name in text
+    assert "Số: 1" in text
+
+
+@override_settings(XASO_CIVIL_CORRECTION_PROCEDURE_CODES=[CORRECTION_CODE])
+def test_correction_pages_keep_both_versions_and_show_them(
+    client_as, entry, father, receive, identified_commune, justice_official, chairman
+):
+    dossier = receive(procedure_for(identified_commune, CORRECTION_CODE), father)
+    client = client_as(justice_official)
+    # The dossier page's link leads to the correction page.
+    assert client.get(reverse("civil_registry:prepare_from_dossier", args=[dossier.pk]))[
+        "Location"
+    ] == reverse("civil_registry:correction_from_dossier", args=[dossier.pk])
+    url = reverse("civil_registry:correction_from_dossier", args=[dossier.pk])
+    found = client.get(url, {"q": "nguyen thi an"}).content.decode()
+    assert f"?entry={entry.pk}" in found
+    form = client.get(url, {"entry": entry.pk}).content.decode()
+    assert 'value="Nguyễn Thị An"' in form
+
+    data = {
+        **post_data(entry.data),
+        "entry": entry.pk,
+        "child_full_name": "Nguyễn Thị Ân",
+        "change_type": "correction",
+        "reason": "Sai dấu",
+        "checked": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    review = (
+        client_as(chairman)
+        .get(reverse("civil_registry:prepared_detail", args=[dossier.pk]))
+        .content.decode()
+    )
+    assert "<td>Nguyễn Thị An</td><td>Nguyễn Thị Ân</td>" in review
+    dossier = forward_to_leader(dossier, justice_official, chairman)
+    processing.approve_dossier(actor=chairman, dossier=dossier)
+
+    entry.refresh_from_db()
+    assert entry.version == 2
+    page = client.get(reverse("civil_registry:entry_detail", args=[entry.pk])).content.decode()
+    assert "Nguyễn Thị An → Nguyễn Thị Ân" in page
+    assert "Cải chính hộ tịch: Sai dấu" in page
+    assert "bản gốc" in page
+    change = CivilEntry.objects.get(kind="change")
+    text = pdf_text(client.get(reverse("civil_registry:certificate_pdf", args=[change.pk])).content)
+    assert "TRÍCH LỤC THAY ĐỔI, CẢI CHÍNH, BỔ SUNG HỘ TỊCH" in text
+    assert "Nguyễn Thị An → Nguyễn Thị Ân" in text
+
+
+def test_register_prints_and_exports_in_columns(client_as, entry, chairman):
+    client = client_as(chairman)
+    params = {"kind": "birth", "year": 2026}
+
+    page = client.get(reverse("civil_registry:register_print"), params).content.decode()
+    assert "Sổ đăng ký khai sinh 2026" in page
+    assert "<td>Nguyễn Thị An</td>" in page
+
+    xlsx = client.get(reverse("civil_registry:register_xlsx"), params)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Sổ đăng ký khai sinh 2026"
+    assert rows[1][:4] == ("Số", "Quyển", "Ngày đăng ký", "Họ, chữ đệm, tên")
+    assert rows[2][:5] == ("1", "1", "20/11/2026", "Nguyễn Thị An", "Nữ")
+
+    pdf = client.get(reverse("civil_registry:register_pdf"), params)
+    text = pdf_text(pdf.content)
+    assert "SỔ ĐĂNG KÝ KHAI SINH 2026" in text.upper()
+    assert "Nguyễn Thị An" in text
+    assert client.get(reverse("civil_registry:register_print"), {"kind": "x"}).status_code == 404
+
+
+def test_lost_certificate_extract_is_found_issued_with_fee_and_verified(
+    client_as,
+    client,
+    entry,
+    father,
+    extract_procedure,
+    counter_officer,
+    justice_official,
+    chairman,
+    commune,
+):
+    counter = client_as(counter_officer)
+    found = counter.get(reverse("civil_registry:register_list"), {"q": "nguyen thi an"})
+    assert reverse("civil_registry:entry_detail", args=[entry.pk]) in found.content.decode()
+    page = counter.get(reverse("civil_registry:entry_detail", args=[entry.pk])).content.decode()
+    assert "8000 đồng/bản" in page or "8.000 đồng/bản" in page
+
+    response = counter.post(
+        reverse("civil_registry:request_extract", args=[entry.pk]),
+        {"applicant": father.pk, "copies": 1},
+    )
+    dossier = Dossier.objects.get(procedure=extract_procedure)
+    assert response["Location"] == reverse("dossiers:dossier_detail", args=[dossier.pk])
+    assert dossier.fee_due == 8000
+    dossier = forward_to_leader(dossier, justice_official, chairman)
+    processing.approve_dossier(actor=chairman, dossier=dossier)
+    copy = ExtractCopy.objects.get()
+
+    pdf = counter.get(reverse("civil_registry:extract_copy_pdf", args=[copy.pk]))
+    text = pdf_text(pdf.content)
+    assert "Số trích lục: 1/2026" in text
+    assert "Nguyễn Thị An" in text
+    assert f"/ho-tich/xac-minh/{copy.token}/" in text.replace(" ", "")
+    # The QR code is embedded as an image.
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages[0].images) == 1
+
+    public = client.get(reverse("civil_registry:verify_extract", args=[copy.token]))
+    body = public.content.decode()
+    assert public.status_code == 200
+    assert f"Bản sao trích lục số 1/2026 do {commune.name} cấp ngày 20/11/2026." in body
+    assert "Nguyễn" not in body  # no personal data
+    unknown = client.get(reverse("civil_registry:verify_extract", args=["khong-co-ma-nay"]))
+    assert unknown.status_code == 404
+    assert "Không tìm thấy bản sao trích lục" in unknown.content.decode()
 
 
 def test_every_page_is_isolated(
@@ -147,25 +309,54 @@ def test_every_page_is_isolated(
     birth_procedure,
     father,
     receive,
+    extract_procedure,
     justice_official,
     other_justice_official,
     chairman,
     other_chairman,
     counter_officer,
+    other_counter,
+    land_official,
 ):
     pending = receive(birth_procedure, father, declared_data=dict(DECLARED))
     data = {**post_data(form_data(pending)), "checked": "on"}
-    correction = {**post_data(entry.snapshot()), "hometown": "Xã Châu Bình", "reason": "Sai"}
+    copy_dossier = receive(extract_procedure, father, declared_data={"civil_entry_id": entry.pk})
+    copy_dossier = forward_to_leader(copy_dossier, justice_official, chairman)
+    processing.approve_dossier(actor=chairman, dossier=copy_dossier)
+    copy = ExtractCopy.objects.get()
+    with override_settings(XASO_CIVIL_CORRECTION_PROCEDURE_CODES=[CORRECTION_CODE]):
+        correction = receive(procedure_for(entry.unit, CORRECTION_CODE), father)
+        cases = [
+            IsolationCase(
+                url=reverse("civil_registry:correction_from_dossier", args=[correction.pk]),
+                data={"entry": entry.pk},
+                allowed=justice_official,
+                wrong_role=chairman,
+                other_unit=other_justice_official,
+                allowed_status=200,
+            ),
+        ]
+        for case in cases:
+            assert_isolation(case)
+    registers = {"kind": "birth", "year": 2026}
+    services.prepare_registration(actor=justice_official, dossier=pending, data=form_data(pending))
     cases = [
         IsolationCase(
-            url=reverse("civil_registry:birth_from_dossier", args=[pending.pk]),
+            url=reverse("civil_registry:prepared_detail", args=[pending.pk]),
+            allowed=chairman,
+            wrong_role=land_official,
+            other_unit=other_chairman,
+            allowed_status=200,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:prepare_from_dossier", args=[pending.pk]),
             allowed=justice_official,
             wrong_role=chairman,
             other_unit=other_justice_official,
             allowed_status=200,
         ),
         IsolationCase(
-            url=reverse("civil_registry:birth_from_dossier", args=[pending.pk]),
+            url=reverse("civil_registry:prepare_from_dossier", args=[pending.pk]),
             method="post",
             data=data,
             allowed=justice_official,
@@ -177,61 +368,71 @@ def test_every_page_is_isolated(
             url=reverse("civil_registry:register_list"),
             data={"year": 2026},
             allowed=chairman,
-            wrong_role=counter_officer,
+            wrong_role=land_official,
             other_unit=other_chairman,
             other_unit_status=200,
             hidden_text="Nguyễn Thị An",
             allowed_status=200,
         ),
         IsolationCase(
-            url=reverse("civil_registry:birth_detail", args=[entry.pk]),
+            url=reverse("civil_registry:record_for_dossier", args=[entry.dossier_id]),
             allowed=chairman,
-            wrong_role=counter_officer,
+            wrong_role=land_official,
             other_unit=other_chairman,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:birth_correct", args=[entry.pk]),
-            allowed=justice_official,
-            wrong_role=chairman,
-            other_unit=other_justice_official,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:birth_correct", args=[entry.pk]),
-            method="post",
-            data=correction,
-            allowed=justice_official,
-            wrong_role=chairman,
-            other_unit=other_justice_official,
             allowed_status=302,
         ),
         IsolationCase(
-            url=reverse("civil_registry:birth_certificate_pdf", args=[entry.pk]),
+            url=reverse("civil_registry:record_for_dossier", args=[copy.dossier_id]),
+            allowed=counter_officer,
+            wrong_role=land_official,
+            other_unit=other_counter,
+            allowed_status=302,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:entry_detail", args=[entry.pk]),
             allowed=chairman,
-            wrong_role=counter_officer,
+            wrong_role=land_official,
             other_unit=other_chairman,
             allowed_status=200,
         ),
+        IsolationCase(
+            url=reverse("civil_registry:certificate_pdf", args=[entry.pk]),
+            allowed=chairman,
+            wrong_role=land_official,
+            other_unit=other_chairman,
+            allowed_status=200,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:extract_copy_pdf", args=[copy.pk]),
+            allowed=counter_officer,
+            wrong_role=land_official,
+            other_unit=other_counter,
+            allowed_status=200,
+        ),
+        IsolationCase(
+            url=reverse("civil_registry:request_extract", args=[entry.pk]),
+            method="post",
+            data={"applicant": father.pk, "copies": 1},
+            allowed=counter_officer,
+            wrong_role=chairman,
+            other_unit=other_counter,
+            allowed_status=302,
+        ),
     ]
+    for name in ("register_print", "register_xlsx", "register_pdf"):
+        cases.append(
+            IsolationCase(
+                url=reverse(f"civil_registry:{name}"),
+                data=registers,
+                allowed=chairman,
+                wrong_role=land_official,
+                other_unit=other_chairman,
+                other_unit_status=200,
+                hidden_text="Nguyễn Thị An" if name == "register_print" else None,
+                allowed_status=200,
+            )
+        )
     for case in cases:
         assert_isolation(case)
-    assert BirthEntry.objects.count() == 2
-    entry.refresh_from_db()
-    assert entry.version == 2
-
-
-def test_birth_dossier_page_links_to_the_register_form_until_registered(
-    client_as, birth_dossier, justice_official, counter_officer
-):
-    form_url = reverse("civil_registry:birth_from_dossier", args=[birth_dossier.pk])
-    page = f"/mot-cua/ho-so/{birth_dossier.pk}/"
-
-    before = client_as(justice_official).get(page).content.decode()
-    counter_view = client_as(counter_officer).get(page).content.decode()
-    register_birth(actor=justice_official, dossier=birth_dossier, data=form_data(birth_dossier))
-    after = client_as(justice_official).get(page).content.decode()
-
-    assert form_url in before
-    assert form_url not in counter_view  # no register permission
-    assert form_url not in after  # already in the register
+    assert PreparedRegistration.objects.filter(dossier=pending).count() == 1
+    assert Dossier.objects.filter(procedure=extract_procedure).count() == 2

@@ -38,6 +38,7 @@ from xaso.core.search import search_filter
 from xaso.core.services.calendar import calendar_for_unit
 from xaso.core.working_days import WorkCalendar
 from xaso.dossiers import deadlines
+from xaso.dossiers import extensions
 from xaso.dossiers import notifications
 from xaso.dossiers import workflow
 from xaso.dossiers.models import Consultation
@@ -584,6 +585,9 @@ def approve_dossier(
 
     def change(locked: Dossier, step: DossierStep | None, now: datetime.datetime) -> Change:
         outcome = _advance(locked, _present(step), actor=actor, now=now, note=note)
+        # Other apps' work completed by the approval (e.g. the civil-status register entry);
+        # a hook's ValidationError refuses the approval and rolls everything back.
+        extensions.run_approval_hooks(actor=actor, dossier=locked)
         Result.objects.filter(dossier=locked, approved_at__isnull=True).update(
             approved_at=now, approved_by=actor
         )

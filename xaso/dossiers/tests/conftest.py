@@ -10,6 +10,7 @@ from xaso.applicants.tests.factories import ApplicantFactory
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import AgencyIdentifier
 from xaso.core.models import User
+from xaso.dossiers import extensions
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import Procedure
 from xaso.dossiers.services.reception import ReceivedDocument
@@ -19,6 +20,14 @@ from xaso.dossiers.tests.factories import ProcedureFactory
 
 COMMUNE_IDENTIFIER = "H41.16777"
 OTHER_COMMUNE_IDENTIFIER = "H41.16750"
+
+
+@pytest.fixture(autouse=True)
+def one_stop_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-stop tests run the one-stop workflow alone: other apps' approval hooks (the
+    civil-status register needs its form before a kết hôn or khai sinh dossier is
+    approved) are tested in those apps (xaso/civil_registry/tests)."""
+    monkeypatch.setattr(extensions, "_APPROVAL_HOOKS", {})
 
 
 @pytest.fixture

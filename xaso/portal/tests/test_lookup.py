@@ -29,6 +29,7 @@ other_counter_officer = onestop.other_counter_officer
 other_procedure = onestop.other_procedure
 procedure = onestop.procedure
 receive = onestop.receive
+one_stop_alone = onestop.one_stop_alone  # autouse: approval hooks of other apps off
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=VN)
