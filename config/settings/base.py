@@ -225,3 +225,18 @@ XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1
 # Public dossier lookup and rating (no login): attempts per client address per window.
 XASO_LOOKUP_RATE_LIMIT = env.int("XASO_LOOKUP_RATE_LIMIT", default=20)
 XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", default=600)
+# Digital signatures (xaso/signatures; ND 30/2020 PL I). RFC 3161 time-stamping authority:
+# empty = sign without a timestamp (works offline).
+XASO_TSA_URL = env.str("XASO_TSA_URL", default="")
+XASO_TSA_TIMEOUT_SECONDS = env.int("XASO_TSA_TIMEOUT_SECONDS", default=10)
+# PKCS#11 module of the USB tokens (the CA's driver); SoftHSM2 for development and tests.
+XASO_PKCS11_LIB = env.str("XASO_PKCS11_LIB", default="/usr/lib/softhsm/libsofthsm2.so")
+XASO_SOFTHSM2_CONF = env.str(
+    "XASO_SOFTHSM2_CONF", default=str(VAR_DIR / "softhsm" / "softhsm2.conf")
+)
+# Real size of the unit's seal in the organisation signature (mm); not given by ND 30.
+XASO_SEAL_DIAMETER_MM = env.float("XASO_SEAL_DIAMETER_MM", default=36.0)
+# Revocation (OCSP/CRL) is fetched when reachable; False = never go online when verifying.
+XASO_SIGNATURE_FETCH_REVOCATION = env.bool("XASO_SIGNATURE_FETCH_REVOCATION", default=True)
+# Largest PDF accepted by the verification pages and API (bytes).
+XASO_VERIFY_MAX_BYTES = env.int("XASO_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
