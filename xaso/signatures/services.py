@@ -126,12 +126,22 @@ def sign_pdf_as(
 
 
 def trust_material(unit: AdministrativeUnit | None) -> tuple[list[bytes], list[bytes]]:
-    """(roots, intermediates) trusted for `unit`: its own anchors and the global ones."""
-    scope = Q(unit__isnull=True)
+    """(roots, intermediates) trusted for `unit`: its own anchors and the global ones.
+
+    `unit` None (the public page): every anchor of the deployment, since a citizen may
+    check a result issued by any unit hosted here.
+    """
+    anchors = TrustAnchor.objects.all()
     if unit is not None:
-        scope |= Q(unit=unit)
+        anchors = anchors.filter(Q(unit__isnull=True) | Q(unit=unit))
     roots, intermediates = [], []
-    for kind, der in TrustAnchor.objects.filter(scope).values_list("kind", "certificate_der"):
+    seen = set()
+    for kind, der, fingerprint in anchors.values_list(
+        "kind", "certificate_der", "fingerprint_sha256"
+    ):
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
         (roots if kind == TrustAnchor.Kind.ROOT else intermediates).append(bytes(der))
     return roots, intermediates
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from xaso.signatures import pki
@@ -71,6 +72,8 @@ def sample_pdf() -> bytes:
 
 @pytest.fixture(autouse=True)
 def _offline_signatures() -> Iterator[None]:
+    # The public page's per-address counter lives in the cache.
+    cache.clear()
     with override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False):
         yield
 
