@@ -8,6 +8,7 @@ library state is untouched.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -61,16 +62,78 @@ def _run(arguments: list[str], *, conf: Path) -> str:
     return result.stdout
 
 
-def token_labels(*, conf: Path) -> set[str]:
+def token_slots(*, conf: Path) -> dict[str, str]:
+    """{token label: slot id} of the initialised tokens."""
     output = _run(["softhsm2-util", "--show-slots"], conf=conf)
-    labels = set()
+    slots: dict[str, str] = {}
+    slot = ""
     for line in output.splitlines():
         stripped = line.strip()
-        if stripped.startswith("Label:"):
+        if stripped.startswith("Slot ") and stripped[5:].isdigit():
+            slot = stripped[5:]
+        elif stripped.startswith("Label:"):
             label = stripped.removeprefix("Label:").strip()
-            if label:
-                labels.add(label)
-    return labels
+            if label and slot:
+                slots[label] = slot
+    return slots
+
+
+def token_labels(*, conf: Path) -> set[str]:
+    return set(token_slots(conf=conf))
+
+
+def read_token_certificate(
+    *, conf: Path, token_label: str, lib_path: str = DEFAULT_LIB
+) -> x509.Certificate:
+    """The certificate stored next to the key (public object: no PIN needed)."""
+    slot = token_slots(conf=conf)[token_label]
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "certificate.der"
+        _run(
+            [
+                "pkcs11-tool",
+                "--module",
+                lib_path,
+                "--slot",
+                slot,
+                "--read-object",
+                "--type",
+                "cert",
+                "--id",
+                "01",
+                "--output-file",
+                str(path),
+            ],
+            conf=conf,
+        )
+        return x509.load_der_x509_certificate(path.read_bytes())
+
+
+def pin_opens_private_key(
+    *, conf: Path, token_label: str, pin: str, lib_path: str = DEFAULT_LIB
+) -> bool:
+    """Whether `pin` logs in and a private key is then visible on the token."""
+    slot = token_slots(conf=conf)[token_label]
+    try:
+        output = _run(
+            [
+                "pkcs11-tool",
+                "--module",
+                lib_path,
+                "--slot",
+                slot,
+                "--login",
+                "--pin",
+                pin,
+                "--list-objects",
+                "--type",
+                "privkey",
+            ],
+            conf=conf,
+        )
+    except RuntimeError:
+        return False
+    return "Private Key Object" in output
 
 
 def provision_token(
@@ -86,7 +149,7 @@ def provision_token(
     lib_path: str = DEFAULT_LIB,
 ) -> ProvisionedToken:
     """Create a token, generate an RSA key on it, and store the CA-issued certificate."""
-    _run(
+    output = _run(
         [
             "softhsm2-util",
             "--init-token",
@@ -100,7 +163,12 @@ def provision_token(
         ],
         conf=conf,
     )
-    base = ["pkcs11-tool", "--module", lib_path, "--token-label", token_label]
+    # pkcs11-tool matches --token-label by prefix ("chutich" would find "chutich-test"):
+    # address the new token by the slot SoftHSM reassigned it to.
+    match = re.search(r"reassigned to slot (\d+)", output)
+    if match is None:
+        raise RuntimeError("softhsm2-util did not report the new token's slot")
+    base = ["pkcs11-tool", "--module", lib_path, "--slot", match.group(1)]
     _run(
         [
             *base,
