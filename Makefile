@@ -59,6 +59,7 @@ format: install-dev
 bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/signatures.py
 
 clean:
 	rm -rf $(VENV) var

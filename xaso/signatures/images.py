@@ -7,6 +7,7 @@ Real deployments upload the scanned signature and seal of the unit; these images
 development and tests so no third-party image ships with the project.
 """
 
+import functools
 import io
 import math
 import zlib
@@ -26,6 +27,7 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=64)
 def signature_png(name: str = "", *, width: int = 600, height: int = 240) -> bytes:
     """A flowing blue stroke that differs per name (deterministic), on a transparent ground."""
     seed = zlib.crc32(name.encode())
@@ -56,6 +58,7 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
+@functools.lru_cache(maxsize=16)
 def seal_png(text: str = "", *, size: int = 600) -> bytes:
     """A red round seal: double ring, a star in the middle, the unit's name around it."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))

@@ -25,6 +25,9 @@ from xaso.core.exceptions import DomainError
 from xaso.signatures import images
 
 logger = logging.getLogger(__name__)
+# pyHanko's layout engine warns about sub-point rounding (102.00000000000001 > 102) on every
+# image scaled into its box.
+logging.getLogger("pyhanko.pdf_utils.layout").setLevel(logging.ERROR)
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 POINTS_PER_MM = 72 / 25.4
