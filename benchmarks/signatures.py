@@ -6,6 +6,7 @@ file and with a SoftHSM2 token (PKCS#11), offline (no TSA, no revocation fetchin
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -55,7 +56,7 @@ def main() -> None:
     root = pki.create_ca(common_name="Bench Root CA")
     person = pki.issue_identity(issuer=root, common_name="Người ký")
     organisation = pki.issue_identity(issuer=root, common_name="UBND xã")
-    passphrase = "bench-only"
+    passphrase = secrets.token_urlsafe(9)
     person_key = Pkcs12Key(
         data=pki.pkcs12_bytes(person, passphrase=passphrase, chain=[root.certificate]),
         passphrase=passphrase,
@@ -95,16 +96,16 @@ def main() -> None:
     if softhsm.available():
         conf = softhsm.write_config(scratch / "softhsm")
         os.environ["SOFTHSM2_CONF"] = str(conf)
-        pin = "135790"
+        pin = f"{secrets.randbelow(10**6):06d}"
         softhsm.provision_token(
             conf=conf,
-            token_label="bench",
+            token_label="bench",  # noqa: S106  (a label, not a secret)
             pin=pin,
-            so_pin="24681357",
+            so_pin=secrets.token_hex(8),
             issuer=root,
             common_name="Người ký (token)",
         )
-        token = TokenKey(token_label="bench", pin=pin)
+        token = TokenKey(token_label="bench", pin=pin)  # noqa: S106
         measure(
             "sign, PKCS#11 SoftHSM2, signer (session + login each)",
             lambda: sign_pdf(document, signer=token, appearance=Appearance.signer(box=box)),
