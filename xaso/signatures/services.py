@@ -108,6 +108,7 @@ def sign_pdf_as(
         reason=reason,
         location=location,
         allowed_certificates=allowed,
+        ltv_anchors=trust_material(actor.unit),
     )
     with transaction.atomic():
         record_audit_event(

@@ -406,8 +406,15 @@ def sign_with(
     reason: str = "",
     location: str = "",
     tsa_url: str | None = None,
+    ltv_anchors: tuple[list[bytes], list[bytes]] | None = None,
 ) -> bytes:
-    """Add one PAdES signature (an incremental update) to `pdf_bytes`."""
+    """Add one PAdES signature (an incremental update) to `pdf_bytes`.
+
+    With a TSA (XASO_TSA_URL) the signature gets an RFC 3161 timestamp; with `ltv_anchors`
+    (roots, intermediates) and revocation fetching on, the chain and any OCSP/CRL answers are
+    embedded for long-term validation (PAdES B-LT). Each is dropped, in that order, when it
+    cannot be had (offline): the signature itself is always made.
+    """
     from pyhanko.sign import fields
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError as HankoSigningError
@@ -442,13 +449,27 @@ def sign_with(
         style = _stamp_style(appearance, signer_name)
     tsa_url = settings.XASO_TSA_URL if tsa_url is None else tsa_url
 
-    def attempt(timestamper: Any) -> bytes:
+    def attempt(timestamper: Any, ltv: bool) -> bytes:
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko_certvalidator import ValidationContext
+
+        context = None
+        if ltv:
+            roots, intermediates = ltv_anchors or ([], [])
+            context = ValidationContext(
+                trust_roots=[asn1_x509.Certificate.load(der) for der in roots],
+                other_certs=[asn1_x509.Certificate.load(der) for der in intermediates],
+                allow_fetching=True,
+                revocation_mode="soft-fail",
+            )
         meta = signers.PdfSignatureMetadata(
             field_name=name,
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
             reason=reason or None,
             location=location or None,
+            embed_validation_info=ltv,
+            validation_context=context,
         )
         pdf_signer = _pyhanko_signer_class()(
             meta,
@@ -463,15 +484,30 @@ def sign_with(
         )
         return output.getvalue()
 
+    timestamper = (
+        HTTPTimeStamper(tsa_url, timeout=settings.XASO_TSA_TIMEOUT_SECONDS) if tsa_url else None
+    )
+    ltv = bool(ltv_anchors and ltv_anchors[0]) and settings.XASO_SIGNATURE_FETCH_REVOCATION
+    optional = []
+    if timestamper is not None and ltv:
+        optional.append((timestamper, True))
+    if timestamper is not None:
+        optional.append((timestamper, False))
+    elif ltv:
+        optional.append((None, True))
+    for stamper, with_ltv in optional:
+        try:
+            return attempt(stamper, with_ltv)
+        except Exception as error:  # noqa: BLE001
+            # Offline, TSA down, no path to the anchors: sign with less rather than not at
+            # all; the signing time then comes from the signer's clock.
+            logger.warning(
+                "Signing without %s: %s",
+                "timestamp" if stamper is not None and not with_ltv else "LTV data",
+                error,
+            )
     try:
-        if tsa_url:
-            try:
-                return attempt(HTTPTimeStamper(tsa_url, timeout=settings.XASO_TSA_TIMEOUT_SECONDS))
-            except (OSError, HankoSigningError, Exception) as error:  # noqa: BLE001
-                # Offline or TSA down: the signature stays valid without the timestamp
-                # (signing time then comes from the signer's clock).
-                logger.warning("TSA %s unreachable, signing without timestamp: %s", tsa_url, error)
-        return attempt(None)
+        return attempt(None, False)
     except HankoSigningError as error:
         raise SigningError(
             _("Không ký được văn bản: %(reason)s") % {"reason": str(error)[:200]}
@@ -486,6 +522,7 @@ def sign_pdf(
     reason: str = "",
     location: str = "",
     allowed_certificates: set[bytes] | None = None,
+    ltv_anchors: tuple[list[bytes], list[bytes]] | None = None,
 ) -> bytes:
     """Sign `pdf_bytes` with `signer` (file or token); returns the signed PDF.
 
@@ -504,5 +541,10 @@ def sign_pdf(
                     code="certificate_mismatch",
                 )
         return sign_with(
-            pyhanko_signer, pdf_bytes, appearance=appearance, reason=reason, location=location
+            pyhanko_signer,
+            pdf_bytes,
+            appearance=appearance,
+            reason=reason,
+            location=location,
+            ltv_anchors=ltv_anchors,
         )
