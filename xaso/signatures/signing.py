@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -163,6 +164,12 @@ def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
     from pyhanko.sign import pkcs11 as hanko_p11
 
     lib_path = key.lib_path or settings.XASO_PKCS11_LIB
+    unavailable = SigningError(
+        _("Không mở được thư viện PKCS#11 của thiết bị ký số (%(path)s).") % {"path": lib_path},
+        code="pkcs11_unavailable",
+    )
+    if not Path(lib_path).is_file():
+        raise unavailable
     prepare_softhsm_environment(lib_path)
     try:
         session = hanko_p11.open_pkcs11_session(
@@ -183,12 +190,9 @@ def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
             % {"label": key.token_label},
             code="token_not_found",
         ) from error
-    except (OSError, RuntimeError, p11_errors.PKCS11Error) as error:
+    except (OSError, RuntimeError) as error:
         logger.warning("PKCS#11 library %s could not be used: %s", lib_path, type(error).__name__)
-        raise SigningError(
-            _("Không mở được thư viện PKCS#11 của thiết bị ký số (%(path)s).") % {"path": lib_path},
-            code="pkcs11_unavailable",
-        ) from error
+        raise unavailable from error
     try:
         key_label = key.key_label
         key_id = None

@@ -148,6 +148,26 @@ def _signer_name(certificate: Any) -> str:
     return str(name.get("common_name") or certificate.subject.human_friendly)
 
 
+def _plain_name(name: Any) -> str:
+    """A distinguished name as plain values, most specific first ("Lê Văn Hùng, UBND xã
+    Quỳ Châu, Nghệ An, VN"), instead of English attribute labels."""
+    native = name.native
+    parts = []
+    for key in (
+        "common_name",
+        "title",
+        "organizational_unit_name",
+        "organization_name",
+        "locality_name",
+        "state_or_province_name",
+        "country_name",
+    ):
+        value = native.get(key)
+        values = value if isinstance(value, list) else [value]
+        parts.extend(str(item) for item in values if item)
+    return ", ".join(parts) or name.human_friendly
+
+
 def _iso(value: datetime.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
@@ -233,8 +253,8 @@ def _check_one(
     return SignatureResult(
         field_name=str(embedded.field_name),
         signer_name=_signer_name(certificate),
-        signer_subject=certificate.subject.human_friendly,
-        issuer=certificate.issuer.human_friendly,
+        signer_subject=_plain_name(certificate.subject),
+        issuer=_plain_name(certificate.issuer),
         serial_number=format(certificate.serial_number, "X"),
         fingerprint_sha256=hashlib.sha256(der).hexdigest().upper(),
         signing_time=_iso(status.signer_reported_dt),

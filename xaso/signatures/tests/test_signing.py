@@ -343,3 +343,16 @@ def test_sign_as_requires_the_users_registered_certificate(sample_pdf, demo_pki,
         actor=chairman, pdf_bytes=sample_pdf, signer=key, appearance=Appearance.invisible()
     )
     assert verify_pdf_bytes(signed, **_anchors(demo_pki)).ok
+
+
+def test_missing_pkcs11_library_is_named(sample_pdf):
+    with pytest.raises(SigningError) as caught:
+        sign_pdf(
+            sample_pdf,
+            signer=TokenKey(token_label="x", pin="1", lib_path="/khong/co/libtoken.so"),
+            appearance=Appearance.invisible(),
+        )
+    assert caught.value.code == "pkcs11_unavailable"
+    assert caught.value.message == (
+        "Không mở được thư viện PKCS#11 của thiết bị ký số (/khong/co/libtoken.so)."
+    )
