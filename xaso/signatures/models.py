@@ -39,8 +39,9 @@ class TrustAnchor(models.Model):
     not_before = models.DateTimeField(_("hiệu lực từ"))
     not_after = models.DateTimeField(_("hiệu lực đến"))
     fingerprint_sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64)
+    # Empty when the operator imported it with `manage.py import_trust_anchors`.
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
 

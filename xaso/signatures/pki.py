@@ -179,16 +179,21 @@ def issue_certificate(
     days: int = 730,
     is_ca: bool = False,
 ) -> x509.Certificate:
-    """A certificate for `public_key` signed by `issuer` (signing certificate, or a sub-CA)."""
+    """A certificate for `public_key` signed by `issuer` (signing certificate, or a sub-CA).
+
+    A negative `days` gives a certificate that expired that many days ago (for tests).
+    """
     now = datetime.datetime.now(tz=datetime.UTC)
+    not_after = now + datetime.timedelta(days=days)
+    not_before = min(now, not_after) - datetime.timedelta(days=1 if days > 0 else 365)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, organisation))
         .issuer_name(issuer.certificate.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=days))
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
@@ -210,14 +211,19 @@ def _require(actor: User, permission: str) -> None:
         raise PermissionDenied
 
 
-def import_trust_anchor(*, actor: User, data: bytes, for_all_units: bool = False) -> TrustAnchor:
+def import_trust_anchor(
+    *, actor: User | None, data: bytes, for_all_units: bool = False
+) -> TrustAnchor:
     """Import a root or intermediate CA certificate (PEM or DER) for the actor's unit, or
-    for every unit when a platform superuser asks."""
+    for every unit (a platform superuser, or `actor` None from the `import_trust_anchors`
+    command run by the operator)."""
     if for_all_units:
-        if not actor.is_superuser:
+        if actor is not None and not actor.is_superuser:
             raise PermissionDenied
         unit = None
     else:
+        if actor is None:
+            raise PermissionDenied
         _require(actor, MANAGE_ANCHORS_PERMISSION)
         unit = actor.unit
     try:
@@ -296,6 +302,12 @@ def register_user_certificate(*, actor: User, data: bytes) -> UserCertificate:
         raise DomainError(
             _("Đây là chứng thư của tổ chức cung cấp dịch vụ (CA), không phải chứng thư ký."),
             code="is_ca",
+        )
+    if info.not_after < timezone.now():
+        raise DomainError(
+            _("Chứng thư số đã hết hiệu lực từ ngày %(date)s; hãy dùng chứng thư còn hiệu lực.")
+            % {"date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")},
+            code="expired",
         )
     if UserCertificate.objects.filter(
         user=actor, fingerprint_sha256=info.fingerprint_sha256

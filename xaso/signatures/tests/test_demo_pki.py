@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
 from xaso.core.demo import load_demo_commune
@@ -87,3 +88,21 @@ def test_tokens_are_created_once(demo_commune, softhsm_token, tmp_path):
         assert softhsm.pin_opens_private_key(conf=conf, token_label=username, pin=pin)
         assert not softhsm.pin_opens_private_key(conf=conf, token_label=username, pin="000000")
     assert f"thiết bị ký số “chutich” (PIN {stored['chutich']['token_pin']})" in first
+
+
+def test_import_trust_anchors_command_for_every_unit(tmp_path, demo_pki, db):
+    root = tmp_path / "root.cer"
+    root.write_bytes(pki.der(demo_pki.root.certificate))
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(b"not a certificate")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_trust_anchors", str(root), stdout=out, stderr=err)
+    assert "đã nhập Chứng thư gốc (root CA) “XãSố Test Root CA”." in out.getvalue()
+    anchor = TrustAnchor.objects.get()
+    assert (anchor.unit_id, anchor.imported_by_id, anchor.kind) == (None, None, "root")
+
+    with pytest.raises(CommandError, match=r"^1 tệp không nhập được\.$"):
+        call_command("import_trust_anchors", str(root), str(bad), stdout=out, stderr=err)
+    assert "Chứng thư này đã có trong danh sách tin cậy." in err.getvalue()
+    assert "Tệp không phải là chứng thư số X.509 hợp lệ" in err.getvalue()
+    assert TrustAnchor.objects.count() == 1

@@ -1,5 +1,6 @@
 """Signature pages and API through the test client: tenancy, uploads, clear refusals."""
 
+import datetime
 import io
 
 import pytest
@@ -372,6 +373,27 @@ def test_user_registers_a_certificate_and_sees_its_details(client_as, chairman, 
     assert "XãSố Test Sub CA" in page
     registered = UserCertificate.objects.get()
     assert (registered.user_id, registered.unit_id) == (chairman.pk, chairman.unit_id)
+
+
+def test_expired_certificate_is_refused(client_as, chairman, demo_pki):
+    expired = pki.issue_certificate(
+        issuer=demo_pki.sub,
+        public_key=demo_pki.chairman.key.public_key(),
+        common_name="Trần Văn Chủ Tịch",
+        days=-2,
+    )
+    response = client_as(chairman).post(
+        reverse("signatures:my_certificates"),
+        {"certificate": SimpleUploadedFile("cu.pem", pki.pem(expired))},
+    )
+    expected_day = expired.not_valid_after_utc.astimezone(
+        datetime.timezone(datetime.timedelta(hours=7))
+    ).strftime("%d/%m/%Y")
+    assert (
+        f"Chứng thư số đã hết hiệu lực từ ngày {expected_day}; hãy dùng chứng thư còn hiệu lực."
+        in response.content.decode()
+    )
+    assert UserCertificate.objects.count() == 0
 
 
 def test_sign_page_signs_with_a_pkcs12_file(client_as, chairman, demo_pki, sample_pdf, anchors):
