@@ -10,6 +10,8 @@ Other apps call only these functions (docs/architecture.md: callers never touch 
 plus `Appearance`, `Pkcs12Key`, `TokenKey` to describe the key and the visible signature.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -118,7 +120,8 @@ def sign_pdf_as(
             data={
                 "kind": appearance.kind,
                 "method": "pkcs11" if isinstance(signer, TokenKey) else "pkcs12",
-                "size": len(signed),
+                "document_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+                "signed_sha256": hashlib.sha256(signed).hexdigest(),
             },
         )
     return signed

@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
@@ -249,6 +251,8 @@ def _appearance(data: dict) -> Appearance:
     return Appearance.signer(box=box, page=page)
 
 
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("key", "data")
 @login_required
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest) -> HttpResponse:

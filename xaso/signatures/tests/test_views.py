@@ -1,6 +1,7 @@
 """Signature pages and API through the test client: tenancy, uploads, clear refusals."""
 
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -418,7 +419,13 @@ def test_sign_page_signs_with_a_pkcs12_file(client_as, chairman, demo_pki, sampl
     assert report.ok
     assert report.signatures[0].signer_name == "Trần Văn Chủ Tịch"
     assert len(PdfReader(io.BytesIO(response.content)).pages[-1]["/Annots"]) == 1
-    assert AuditEvent.objects.filter(action="signatures.pdf_signed").count() == 1
+    event = AuditEvent.objects.get(action="signatures.pdf_signed")
+    assert event.data == {
+        "kind": "signer",
+        "method": "pkcs12",
+        "document_sha256": hashlib.sha256(sample_pdf).hexdigest(),
+        "signed_sha256": hashlib.sha256(response.content).hexdigest(),
+    }
 
 
 def test_sign_page_wrong_pin_says_so(client_as, chairman, sample_pdf, softhsm_token):
