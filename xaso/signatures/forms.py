@@ -71,7 +71,16 @@ class SignForm(forms.Form):
             (Kind.SIGNER, _("Chữ ký của người có thẩm quyền (hình chữ ký màu xanh)")),
             (Kind.ORGANISATION, _("Chữ ký của cơ quan, tổ chức (hình con dấu màu đỏ)")),
             (Kind.ATTACHMENT, _("Ký phụ lục, tài liệu kèm theo riêng (góc trên bên phải)")),
+            (Kind.COPY, _("Ký bản sao điện tử (góc trên bên phải)")),
         ],
+    )
+    copy_form = forms.ChoiceField(
+        label=_("Hình thức sao"),
+        required=False,
+        choices=[("SAO Y", "SAO Y"), ("SAO LỤC", "SAO LỤC"), ("TRÍCH SAO", "TRÍCH SAO")],
+    )
+    copying_organisation = forms.CharField(
+        label=_("Tên cơ quan sao"), max_length=200, required=False
     )
     document_number = forms.CharField(
         label=_("Số và ký hiệu văn bản"),
@@ -139,4 +148,9 @@ class SignForm(forms.Form):
                     self.add_error("key_file", error)
         if data.get("kind") == Kind.ATTACHMENT and not data.get("document_number"):
             self.add_error("document_number", _("Hãy nhập số và ký hiệu văn bản."))
+        if data.get("kind") == Kind.COPY:
+            if not data.get("copy_form"):
+                self.add_error("copy_form", _("Hãy chọn hình thức sao."))
+            if not data.get("copying_organisation"):
+                self.add_error("copying_organisation", _("Hãy nhập tên cơ quan sao."))
         return data

@@ -40,8 +40,8 @@ TEXT_FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
 )
 ATTACHMENT_TEXT_SIZE = 10
-ATTACHMENT_BOX_WIDTH = 190.0
-ATTACHMENT_BOX_HEIGHT = 30.0
+ATTACHMENT_BOX_WIDTH = 250.0
+ATTACHMENT_LINE_HEIGHT = 15.0
 PAGE_MARGIN = 20.0
 
 
@@ -53,6 +53,7 @@ class Kind:
     SIGNER = "signer"  # người có thẩm quyền (ND 30 PL I, ô 7c)
     ORGANISATION = "organisation"  # cơ quan, tổ chức (ô 8, dấu đỏ)
     ATTACHMENT = "attachment"  # phụ lục/tệp đính kèm riêng (8.b, góc trên phải trang 1)
+    COPY = "copy"  # bản sao điện tử (ô 14, góc trên phải trang 1): SAO Y / SAO LỤC / TRÍCH SAO
     INVISIBLE = "invisible"
 
 
@@ -79,6 +80,7 @@ class TokenKey:
 
 
 SignerKey = Pkcs12Key | TokenKey
+TEXT_KINDS = (Kind.ATTACHMENT, Kind.COPY)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class Appearance:
     page: int = 0
     box: tuple[float, float, float, float] | None = None
     image_png: bytes | None = field(default=None, repr=False)
-    document_number: str = ""
+    # Text kinds (attachment, copy): the lines shown above the ISO 8601 signing time.
+    text_lines: tuple[str, ...] = ()
 
     @classmethod
     def signer(
@@ -127,7 +130,14 @@ class Appearance:
     @classmethod
     def attachment(cls, *, document_number: str) -> "Appearance":
         """A separate attachment: top-right of page 1, number and ISO 8601 time, no image."""
-        return cls(kind=Kind.ATTACHMENT, page=0, document_number=document_number)
+        return cls(kind=Kind.ATTACHMENT, page=0, text_lines=(document_number,))
+
+    @classmethod
+    def copy(cls, *, copy_form: str, organisation: str) -> "Appearance":
+        """An electronic copy signed by the organisation (ND 30 PL I, ô 14): "SAO Y",
+        "SAO LỤC" or "TRÍCH SAO", the copying organisation and the time, top-right of page 1,
+        no image."""
+        return cls(kind=Kind.COPY, page=0, text_lines=(copy_form, organisation))
 
     @classmethod
     def invisible(cls) -> "Appearance":
@@ -342,9 +352,10 @@ def _stamp_style(appearance: Appearance, signer_name: str) -> Any:
     from pyhanko.stamp import StaticStampStyle
     from pyhanko.stamp import TextStampStyle
 
-    if appearance.kind == Kind.ATTACHMENT:
+    if appearance.kind in TEXT_KINDS:
+        lines = [f"%(line{index})s" for index in range(len(appearance.text_lines))]
         return TextStampStyle(
-            stamp_text="%(number)s\n%(signed_at)s",
+            stamp_text="\n".join([*lines, "%(signed_at)s"]),
             text_box_style=text.TextBoxStyle(
                 font=_font_factory(_text_font_path(), ATTACHMENT_TEXT_SIZE),
                 font_size=ATTACHMENT_TEXT_SIZE,
@@ -434,17 +445,16 @@ def sign_with(
     if appearance.kind != Kind.INVISIBLE:
         page, (_mx1, _my1, mx2, my2) = _page_count_and_box(writer, appearance.page)
         box = appearance.box
-        if appearance.kind == Kind.ATTACHMENT:
+        if appearance.kind in TEXT_KINDS:
+            height = ATTACHMENT_LINE_HEIGHT * (len(appearance.text_lines) + 1)
             box = (
                 mx2 - PAGE_MARGIN - ATTACHMENT_BOX_WIDTH,
-                my2 - PAGE_MARGIN - ATTACHMENT_BOX_HEIGHT,
+                my2 - PAGE_MARGIN - height,
                 mx2 - PAGE_MARGIN,
                 my2 - PAGE_MARGIN,
             )
-            text_params = {
-                "number": appearance.document_number,
-                "signed_at": signing_time_text(now),
-            }
+            text_params = {f"line{index}": line for index, line in enumerate(appearance.text_lines)}
+            text_params["signed_at"] = signing_time_text(now)
         if box is None:
             raise SigningError(_("Chưa chọn vị trí chữ ký trên trang."), code="bad_box")
         field_spec = fields.SigFieldSpec(

@@ -243,6 +243,10 @@ def _appearance(data: dict) -> Appearance:
     kind = data["kind"]
     if kind == Kind.ATTACHMENT:
         return Appearance.attachment(document_number=data["document_number"])
+    if kind == Kind.COPY:
+        return Appearance.copy(
+            copy_form=data["copy_form"], organisation=data["copying_organisation"]
+        )
     width, height = SIGNER_BOX_SIZE
     box = (data["x"], data["y"], data["x"] + width, data["y"] + height)
     page = data["page"] - 1 if data["page"] else -1
@@ -283,5 +287,8 @@ def sign(request: HttpRequest) -> HttpResponse:
                 stem = slugify(name.rsplit(".", 1)[0])[:80] or "van-ban"
                 return pdf_response(signed, f"{stem}-da-ky.pdf", inline=False)
     else:
-        form = SignForm()
+        unit_name = actor.unit.name if actor.unit else ""
+        # "Xã Quỳ Châu" → "UBND xã Quỳ Châu" (the level word is lower case after UBND).
+        unit_name = unit_name[:1].lower() + unit_name[1:]
+        form = SignForm(initial={"copying_organisation": _("UBND %(unit)s") % {"unit": unit_name}})
     return render(request, "signatures/sign.html", {"form": form})

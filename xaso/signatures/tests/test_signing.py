@@ -149,6 +149,27 @@ def test_attachment_signature_top_right_with_number_and_iso_time(sample_pdf, dem
     assert b"0 0 0 rg" in inner
 
 
+def test_electronic_copy_shows_form_organisation_and_time(sample_pdf, demo_pki):
+    signed = sign_pdf(
+        sample_pdf,
+        signer=Pkcs12Key(data=demo_pki.organisation_p12, passphrase=PASSPHRASE),
+        appearance=Appearance.copy(copy_form="SAO Y", organisation="UBND xã Quỳ Châu"),
+    )
+    reader = PdfReader(io.BytesIO(signed))
+    annot = reader.pages[0]["/Annots"][0].get_object()
+    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (x2, y2) == (round(width - 20), round(height - 20))
+    assert (x2 - x1, y2 - y1) == (250, 45)
+    report = verify_pdf_bytes(signed, **_anchors(demo_pki))
+    content = annot["/AP"]["/N"].get_object().get_data()
+    assert _actual_texts(content) == [
+        "SAO Y",
+        "UBND xã Quỳ Châu",
+        report.signatures[0].signing_time,
+    ]
+
+
 def _actual_texts(content: bytes) -> list[str]:
     texts = []
     for raw in re.findall(rb"/ActualText \((.*?)\)\s*>>", content, flags=re.DOTALL):

@@ -449,3 +449,57 @@ def test_sign_page_wrong_pin_says_so(client_as, chairman, sample_pdf, softhsm_to
     assert "Mã PIN của thiết bị ký số không đúng. Hãy nhập lại." in response.content.decode()
     assert "999999" not in response.content.decode()
     assert AuditEvent.objects.filter(action="signatures.pdf_signed").count() == 0
+
+
+def _sign_form(sample_pdf, demo_pki, **fields):
+    return {
+        "document": _upload(sample_pdf),
+        "method": "pkcs12",
+        "key_file": SimpleUploadedFile("khoa.p12", demo_pki.organisation_p12),
+        "passphrase": PASSPHRASE,
+        "page": 0,
+        "x": 330,
+        "y": 120,
+        **fields,
+    }
+
+
+def test_clerk_signs_an_electronic_copy(client_as, clerk, demo_pki, sample_pdf, anchors):
+    services.register_user_certificate(actor=clerk, data=pki.pem(demo_pki.organisation.certificate))
+    form_page = client_as(clerk).get(reverse("signatures:sign")).content.decode()
+    assert 'value="UBND xã Quỳ Châu"' in form_page
+    response = client_as(clerk).post(
+        reverse("signatures:sign"),
+        _sign_form(
+            sample_pdf,
+            demo_pki,
+            kind="copy",
+            copy_form="TRÍCH SAO",
+            copying_organisation="UBND xã Quỳ Châu",
+        ),
+    )
+    assert response["Content-Type"] == "application/pdf"
+    report = services.verify_pdf(response.content, unit=clerk.unit)
+    assert report.ok
+    assert report.signatures[0].field_name == "copy-1"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "attachment"}, "Hãy nhập số và ký hiệu văn bản."),
+        ({"kind": "copy", "copying_organisation": "UBND xã"}, "Hãy chọn hình thức sao."),
+        ({"kind": "signer", "method": "token", "token_label": "chutich"}, "Hãy nhập mã PIN."),
+        ({"kind": "signer", "passphrase": "sai"}, "Không mở được tệp khóa PKCS#12"),
+    ],
+)
+def test_sign_form_refuses_incomplete_requests(
+    client_as, clerk, demo_pki, sample_pdf, fields, message
+):
+    services.register_user_certificate(actor=clerk, data=pki.pem(demo_pki.organisation.certificate))
+    response = client_as(clerk).post(
+        reverse("signatures:sign"), _sign_form(sample_pdf, demo_pki, **fields)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert AuditEvent.objects.filter(action="signatures.pdf_signed").count() == 0
