@@ -114,7 +114,12 @@ def create_demo_pki(
         assert softhsm_conf is not None  # noqa: S101  (narrowing for the type checker)
         if not softhsm_conf.exists():
             softhsm.write_config(softhsm_conf.parent)
-        existing_tokens = softhsm.token_labels(conf=softhsm_conf)
+        try:
+            existing_tokens = softhsm.token_labels(conf=softhsm_conf)
+        except RuntimeError as error:
+            # `make run` must go on without demo tokens rather than stop here.
+            write(f"SoftHSM2 không dùng được ({error}); bỏ qua thiết bị ký số mô phỏng.")
+            use_tokens = False
 
     for signer in DEMO_SIGNERS:
         user = User.objects.filter(username=signer.username, unit=unit).first()
@@ -147,14 +152,21 @@ def create_demo_pki(
             if signer.username not in existing_tokens:
                 entry["token_pin"] = f"{secrets.randbelow(10**6):06d}"
                 entry["token_so_pin"] = secrets.token_hex(8)
-                provisioned = softhsm.provision_token(
-                    conf=softhsm_conf,
-                    token_label=signer.username,
-                    pin=entry["token_pin"],
-                    so_pin=entry["token_so_pin"],
-                    issuer=sub,
-                    common_name=common_name,
-                )
+                try:
+                    provisioned = softhsm.provision_token(
+                        conf=softhsm_conf,
+                        token_label=signer.username,
+                        pin=entry["token_pin"],
+                        so_pin=entry["token_so_pin"],
+                        issuer=sub,
+                        common_name=common_name,
+                    )
+                except RuntimeError as error:
+                    write(f"  {signer.username}: không tạo được thiết bị ký số ({error}).")
+                    entry.pop("token_pin")
+                    entry.pop("token_so_pin")
+                    write(line)
+                    continue
                 token_cert.parent.mkdir(parents=True, exist_ok=True)
                 token_cert.write_bytes(pki.pem(provisioned.certificate))
             if token_cert.exists():

@@ -178,8 +178,11 @@ def issue_certificate(
     organisation: str = "XãSố demo",
     days: int = 730,
     is_ca: bool = False,
+    ocsp_url: str = "",
 ) -> x509.Certificate:
     """A certificate for `public_key` signed by `issuer` (signing certificate, or a sub-CA).
+
+    `ocsp_url`: the revocation responder named in the certificate (AIA), as real CAs do.
 
     A negative `days` gives a certificate that expired that many days ago (for tests).
     """
@@ -218,6 +221,18 @@ def issue_certificate(
     if not is_ca:
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        x509.oid.AuthorityInformationAccessOID.OCSP,
+                        x509.UniformResourceIdentifier(ocsp_url),
+                    )
+                ]
+            ),
+            critical=False,
         )
     return builder.sign(issuer.key, hashes.SHA256())
 

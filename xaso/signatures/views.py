@@ -5,13 +5,8 @@ Each view: permission (403), the record of the user's unit (404 for another unit
 the form, call one service or selector, render or redirect.
 """
 
-import hashlib
-import time
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -27,7 +22,6 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
-from xaso.core.middleware import client_ip
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.core.tenancy import get_readable_or_404
@@ -40,6 +34,7 @@ from xaso.signatures.forms import SignForm
 from xaso.signatures.models import TrustAnchor
 from xaso.signatures.models import UserCertificate
 from xaso.signatures.models import VerificationRecord
+from xaso.signatures.public import allow_public_check
 from xaso.signatures.signing import Appearance
 from xaso.signatures.signing import Kind
 from xaso.signatures.signing import Pkcs12Key
@@ -58,22 +53,6 @@ def _require(user: User, permission: str) -> None:
 
 
 # --- public check ----------------------------------------------------------------------
-
-
-def allow_public_check(request: HttpRequest) -> bool:
-    """Count one public check of the caller's address; False past the limit (checking is
-    expensive, so the public page shares the lookup page's per-address limit)."""
-    window = settings.XASO_LOOKUP_RATE_WINDOW_SECONDS
-    address = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
-    key = f"xaso:signature-check:{digest}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window + 60)
-        count = 1
-    return count <= settings.XASO_LOOKUP_RATE_LIMIT
 
 
 @never_cache

@@ -377,3 +377,32 @@ def test_missing_pkcs11_library_is_named(sample_pdf):
     assert caught.value.message == (
         "Không mở được thư viện PKCS#11 của thiết bị ký số (/khong/co/libtoken.so)."
     )
+
+
+def test_unreachable_revocation_server_is_said_not_hidden(sample_pdf, demo_pki):
+    # The certificate names an OCSP responder on a loopback port nobody listens on, as when
+    # the commune is offline: the check soft-fails and the report says so.
+    key = pki.new_rsa_key()
+    certificate = pki.issue_certificate(
+        issuer=demo_pki.sub,
+        public_key=key.public_key(),
+        common_name="Có OCSP",
+        ocsp_url="http://127.0.0.1:9/ocsp",
+    )
+    identity = pki.IssuedIdentity(key=key, certificate=certificate)
+    p12 = pki.pkcs12_bytes(identity, passphrase=PASSPHRASE, chain=[demo_pki.sub.certificate])
+    signed = sign_pdf(
+        sample_pdf,
+        signer=Pkcs12Key(data=p12, passphrase=PASSPHRASE),
+        appearance=Appearance.invisible(),
+    )
+
+    online = verify_pdf_bytes(signed, **_anchors(demo_pki), fetch_revocation=True)
+    offline = verify_pdf_bytes(signed, **_anchors(demo_pki), fetch_revocation=False)
+
+    assert online.ok
+    assert online.signatures[0].revocation == "unreachable"
+    assert online.signatures[0].revocation_text.startswith(
+        "Chưa kiểm tra được tình trạng thu hồi: không kết nối được máy chủ OCSP/CRL"
+    )
+    assert offline.signatures[0].revocation == "disabled"

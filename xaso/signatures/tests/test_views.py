@@ -503,3 +503,17 @@ def test_sign_form_refuses_incomplete_requests(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert AuditEvent.objects.filter(action="signatures.pdf_signed").count() == 0
+
+
+def test_public_api_verifies_without_login(signed_pdf, anchors):
+    client = Client()
+    response = client.post("/api/v1/chu-ky-so/public/verify", {"document": _upload(signed_pdf)})
+    assert response.status_code == 200
+    assert response.json()["valid"] is True
+    refused = client.post("/api/v1/chu-ky-so/public/verify", {"document": _upload(b"MZ exe")})
+    assert refused.status_code == 422
+    assert refused.json() == {"code": "bad_pdf", "detail": "Tệp không phải là tệp PDF."}
+    with override_settings(XASO_LOOKUP_RATE_LIMIT=2):
+        limited = client.post("/api/v1/chu-ky-so/public/verify", {"document": _upload(signed_pdf)})
+    assert limited.status_code == 429
+    assert VerificationRecord.objects.filter(source="public").count() == 1
