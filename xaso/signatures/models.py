@@ -4,12 +4,17 @@ Only public material is stored: certificates (DER). Private keys stay in PKCS#12
 on tokens; PINs and passphrases are never stored.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.tenancy import UnitScopedQuerySet
+
+if TYPE_CHECKING:
+    from xaso.signatures.verification import VerificationReport
 
 
 class TrustAnchor(models.Model):
@@ -149,7 +154,7 @@ class VerificationRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.filename or self.sha256[:12]} — {self.checked_at:%Y-%m-%d %H:%M}"
 
-    def as_report(self):  # type: ignore[no-untyped-def]
+    def as_report(self) -> "VerificationReport":
         from xaso.signatures.verification import VerificationReport
 
         return VerificationReport.from_dict(self.report)

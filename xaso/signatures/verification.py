@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
@@ -133,7 +134,7 @@ def looks_like_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def _asn1_certificates(ders: list[bytes]) -> list[Any]:
+def _asn1_certificates(ders: Sequence[bytes]) -> list[Any]:
     from asn1crypto import x509 as asn1_x509
 
     return [asn1_x509.Certificate.load(der) for der in ders]
@@ -175,8 +176,8 @@ def _iso(value: datetime.datetime | None) -> str | None:
 def _check_one(
     embedded: Any,
     *,
-    trust_roots: list[bytes],
-    intermediates: list[bytes],
+    trust_roots: Sequence[bytes],
+    intermediates: Sequence[bytes],
     fetch_revocation: bool,
 ) -> SignatureResult:
     from pyhanko.sign.diff_analysis import ModificationLevel
@@ -275,8 +276,8 @@ def _check_one(
 def verify_pdf_bytes(
     pdf_bytes: bytes,
     *,
-    trust_roots: list[bytes],
-    intermediates: list[bytes] = (),  # type: ignore[assignment]
+    trust_roots: Sequence[bytes],
+    intermediates: Sequence[bytes] = (),
     fetch_revocation: bool = False,
 ) -> VerificationReport:
     """Check every signature of `pdf_bytes` against `trust_roots` (DER certificates)."""
