@@ -58,6 +58,7 @@ format: install-dev
 bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/edxml.py
 
 clean:
 	rm -rf $(VENV) var
