@@ -241,3 +241,5 @@ XASO_EDXML_ACCEPT_SHA1 = env.bool("XASO_EDXML_ACCEPT_SHA1", default=True)
 # Outbox of packages to other agencies: HTTP timeout and attempts before giving up.
 XASO_INTEROP_TIMEOUT_SECONDS = env.int("XASO_INTEROP_TIMEOUT_SECONDS", default=30)
 XASO_INTEROP_MAX_ATTEMPTS = env.int("XASO_INTEROP_MAX_ATTEMPTS", default=10)
+# Refuse packages received without an XML signature (many agencies do not sign yet).
+XASO_INTEROP_REQUIRE_SIGNATURE = env.bool("XASO_INTEROP_REQUIRE_SIGNATURE", default=False)

@@ -24,13 +24,19 @@ from xaso.interop.edxml.signing import VerifiedSignature
 from xaso.interop.edxml.signing import sign_package
 from xaso.interop.edxml.signing import verify_package
 from xaso.interop.edxml.types import *  # noqa: F403
+from xaso.interop.edxml.types import Package
+from xaso.interop.edxml.types import StatusCode
+from xaso.interop.edxml.types import StatusPackage
 
 __all__ = [
     "EdxmlError",
     "EdxmlValidationError",
     "Limits",
+    "Package",
     "Problem",
     "SignatureError",
+    "StatusCode",
+    "StatusPackage",
     "UnsafeXmlError",
     "VerifiedSignature",
     "build_package",
