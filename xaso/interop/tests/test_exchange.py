@@ -2,7 +2,6 @@
 
 import datetime
 import threading
-import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -330,25 +329,15 @@ def test_database_queue_and_real_worker_deliver_and_defer_retries(agencies, peer
 
 @pytest.mark.postgresql
 def test_parallel_redeliveries_store_one_package(agencies, peers, recorded, live_server):
-    commune, _other = agencies
     data = build_package(document())
     answers: list[bytes] = []
     errors: list[BaseException] = []
 
     def deliver():
         try:
-            request = urllib.request.Request(
-                live_server.url + PATH,
-                data=data,
-                method="POST",
-                headers={
-                    "Authorization": f"Bearer {TOKEN_TO_B}",
-                    "Content-Type": "application/xml",
-                },
-            )
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                answers.append(response.read())
-        except BaseException as exc:  # noqa: BLE001
+            answer = transport.post_package(url=live_server.url + PATH, token=TOKEN_TO_B, data=data)
+            answers.append(answer.body)
+        except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(6)]
