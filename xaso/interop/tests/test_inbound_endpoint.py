@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.test import override_settings
+from django.utils import timezone
 
 from xaso.core.models import AuditEvent
 from xaso.interop import handlers
@@ -141,7 +142,7 @@ def test_status_about_another_units_document_is_404(setup):
 
 def test_expired_agency_code_no_longer_receives(setup, other_commune):
     AgencyCode.objects.filter(organ_id=B_ID).update(
-        valid_until=datetime.date.today() - datetime.timedelta(days=1)
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert_refused(post(build_package(document())), 404)
 
