@@ -125,6 +125,10 @@ class OutboundPackage(models.Model):
             models.UniqueConstraint(fields=["peer", "sha256"], name="interop_outbound_once")
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        permissions = [
+            ("view_exchange", _("Xem gói tin liên thông văn bản")),
+            ("retry_delivery", _("Gửi lại gói tin liên thông")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.peer.organ_id}"

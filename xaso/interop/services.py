@@ -600,3 +600,27 @@ def add_peer(
             data={"organ_id": organ_id, "endpoint_url": endpoint_url},
         )
     return peer, token
+
+
+def retry_now(*, actor: User, outbound: OutboundPackage) -> OutboundPackage:
+    """Send a pending, failed or refused package again now, with a fresh series of
+    attempts (e.g. after the peer's address or token was corrected)."""
+    if outbound.unit_id != actor.unit_id:
+        raise ValidationError(_("Gói tin không thuộc đơn vị của bạn."))
+    with transaction.atomic():
+        outbound = OutboundPackage.objects.select_for_update().get(pk=outbound.pk)
+        if outbound.status == OutboundPackage.Status.DELIVERED:
+            raise ValidationError(_("Gói tin đã được gửi thành công, không cần gửi lại."))
+        previous = outbound.status
+        outbound.status = OutboundPackage.Status.PENDING
+        outbound.attempts = 0
+        outbound.next_attempt_at = timezone.now()
+        outbound.save(update_fields=["status", "attempts", "next_attempt_at"])
+        record_audit_event(
+            action="interop.package_retried",
+            actor=actor,
+            target=outbound,
+            data={"document_id": outbound.document_id, "previous_status": previous},
+        )
+        transaction.on_commit(lambda: _enqueue_delivery(outbound.pk))
+    return outbound
