@@ -1,17 +1,10 @@
-"""Django admin (operators): agency identifiers, peers, and the exchange's outbox/inbox."""
+"""Django admin (operators): peers and the exchange's outbox/inbox."""
 
 from django.contrib import admin
 
-from xaso.interop.models import AgencyCode
 from xaso.interop.models import InboundPackage
 from xaso.interop.models import OutboundPackage
 from xaso.interop.models import Peer
-
-
-@admin.register(AgencyCode)
-class AgencyCodeAdmin(admin.ModelAdmin):
-    list_display = ["organ_id", "organ_name", "unit", "valid_from", "valid_until"]
-    search_fields = ["organ_id", "organ_name"]
 
 
 @admin.register(Peer)

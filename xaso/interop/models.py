@@ -1,5 +1,6 @@
-"""Electronic exchange with other agencies: identifiers, peers, outbox and inbox of edXML
-packages (QCVN 102:2016; QĐ 28/2018 on exchange between state agencies).
+"""Electronic exchange with other agencies: peers, outbox and inbox of edXML packages
+(QCVN 102:2016; QĐ 28/2018 on exchange between state agencies). A unit's own OrganId is
+its agency identifier in force (`core.AgencyIdentifier`, with validity dates).
 
 The packages themselves are kept byte for byte as sent or received (they may be signed:
 re-serialising would break the signature); the typed view is `xaso.interop.edxml`.
@@ -16,32 +17,6 @@ from xaso.core.tenancy import UnitScopedQuerySet
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-class AgencyCode(models.Model):
-    """The OrganId (mã định danh, QĐ 20/2020) a hosted unit uses in packages.
-
-    Kept as unit data with validity dates: identifiers change with mergers (documents.md
-    §9.1: post-2025 values are Unknown, never derived).
-    """
-
-    unit = models.ForeignKey(
-        "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="agency_codes"
-    )
-    organ_id = models.CharField(_("mã định danh"), max_length=35, unique=True)
-    organ_name = models.CharField(_("tên cơ quan"), max_length=200)
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-
-    objects = UnitScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("mã định danh cơ quan")
-        verbose_name_plural = _("mã định danh cơ quan")
-        ordering = ["unit", "-valid_from"]
-
-    def __str__(self) -> str:
-        return f"{self.organ_id} — {self.organ_name}"
 
 
 class Peer(models.Model):

@@ -37,7 +37,6 @@ from xaso.interop.edxml import parse_status
 from xaso.interop.edxml import types as t
 from xaso.interop.edxml import verify_package
 from xaso.interop.edxml.rules import VIETNAM
-from xaso.interop.models import AgencyCode
 from xaso.interop.models import InboundPackage
 from xaso.interop.models import OutboundPackage
 from xaso.interop.models import PackageKind
@@ -62,9 +61,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def current_agency_codes(unit: AdministrativeUnit, *, on: datetime.date | None = None):
-    on = on or timezone.localdate()
-    return AgencyCode.objects.for_unit(unit).exclude(valid_from__gt=on).exclude(valid_until__lt=on)
+def our_identifier(unit: AdministrativeUnit) -> str:
+    """The unit's OrganId in force today (core.AgencyIdentifier), "" when none is recorded."""
+    return unit.agency_identifier_on(timezone.localdate())
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -100,7 +99,7 @@ def queue_package(
             % {"organ_id": peer.organ_id}
         )
     kind, document_id, sender = _read_outgoing(data)
-    if not current_agency_codes(unit).filter(organ_id=sender).exists():
+    if sender != our_identifier(unit):
         raise ValidationError(
             _("Mã định danh đơn vị gửi %(organ_id)s không phải của đơn vị này.")
             % {"organ_id": sender}
@@ -197,12 +196,6 @@ def _status_for(
     staff: t.StaffInfo | None = None,
 ) -> StatusPackage:
     header = package.header
-    ours = (
-        current_agency_codes(inbound.unit)
-        .filter(organ_id__in=[org.organ_id for org in header.to])
-        .first()
-        or current_agency_codes(inbound.unit).first()
-    )
     return StatusPackage(
         response_for=t.ResponseFor(
             organ_id=header.from_.organ_id,
@@ -211,7 +204,7 @@ def _status_for(
             document_id=header.document_id,
         ),
         from_=t.Organization(
-            organ_id=ours.organ_id if ours else "", organ_name=ours.organ_name if ours else ""
+            organ_id=our_identifier(inbound.unit), organ_name=inbound.unit.name[:200]
         ),
         status_code=status_code,
         description=description,
@@ -423,8 +416,8 @@ def _receive_document(
 ) -> Reception:
     header = package.header
     _check_sender(peer, header.from_.organ_id)
-    ours = set(current_agency_codes(peer.unit).values_list("organ_id", flat=True))
-    if not ours.intersection(org.organ_id for org in header.to):
+    ours = our_identifier(peer.unit)
+    if not ours or ours not in {org.organ_id for org in header.to}:
         raise ReceptionError(
             404,
             [
@@ -528,8 +521,8 @@ def _receive_status(
     peer: Peer, data: bytes, status: StatusPackage, signature: VerifiedSignature | None
 ) -> Reception:
     _check_sender(peer, status.from_.organ_id)
-    ours = set(current_agency_codes(peer.unit).values_list("organ_id", flat=True))
-    if status.response_for.organ_id not in ours:
+    # About a document we sent, possibly under an identifier no longer in force.
+    if not peer.unit.agency_identifiers.filter(identifier=status.response_for.organ_id).exists():
         raise ReceptionError(
             404,
             [

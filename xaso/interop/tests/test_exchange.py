@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from xaso.core.models import AgencyIdentifier
 from xaso.core.models import AuditEvent
 from xaso.interop import handlers
 from xaso.interop import services
@@ -17,12 +18,13 @@ from xaso.interop.edxml import build_package
 from xaso.interop.edxml import parse_status
 from xaso.interop.edxml import sign_package
 from xaso.interop.edxml import types as t
-from xaso.interop.models import AgencyCode
 from xaso.interop.models import InboundPackage
 from xaso.interop.models import OutboundPackage
 from xaso.interop.tests.factories import make_certificate
 from xaso.interop.tests.factories import make_package
 
+# Identifiers in force since the 2025 reform.
+SINCE = datetime.date(2025, 7, 1)
 A_ID = "000.00.00.H55"  # the sending unit (commune fixture)
 B_ID = "H55.242"  # the receiving unit (other_commune fixture)
 TOKEN_TO_B = "token-a-uses-to-call-b"
@@ -57,8 +59,8 @@ def recorded():
 
 @pytest.fixture
 def agencies(commune, other_commune):
-    AgencyCode.objects.create(unit=commune, organ_id=A_ID, organ_name="UBND xã A")
-    AgencyCode.objects.create(unit=other_commune, organ_id=B_ID, organ_name="UBND xã B")
+    AgencyIdentifier.objects.create(unit=commune, identifier=A_ID, valid_from=SINCE)
+    AgencyIdentifier.objects.create(unit=other_commune, identifier=B_ID, valid_from=SINCE)
     return commune, other_commune
 
 

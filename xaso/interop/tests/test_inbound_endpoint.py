@@ -7,6 +7,7 @@ from django.test import Client
 from django.test import override_settings
 from django.utils import timezone
 
+from xaso.core.models import AgencyIdentifier
 from xaso.core.models import AuditEvent
 from xaso.interop import handlers
 from xaso.interop import services
@@ -15,13 +16,14 @@ from xaso.interop.edxml import build_status
 from xaso.interop.edxml import parse_status
 from xaso.interop.edxml import sign_package
 from xaso.interop.edxml import types as t
-from xaso.interop.models import AgencyCode
 from xaso.interop.models import InboundPackage
 from xaso.interop.tests.factories import make_certificate
 from xaso.interop.tests.factories import make_package
 from xaso.interop.tests.factories import make_status
 
 URL = "/lien-thong/edxml/"
+# Identifiers in force since the 2025 reform.
+SINCE = datetime.date(2025, 7, 1)
 A_ID = "000.00.00.H55"
 B_ID = "H55.242"
 FAR_ID = "000.00.00.H01"
@@ -31,9 +33,9 @@ TOKEN = "secret-of-a-for-b"
 @pytest.fixture
 def setup(commune, other_commune, far_commune):
     """B (other_commune) accepts packages from A with TOKEN; far_commune is hosted too."""
-    AgencyCode.objects.create(unit=commune, organ_id=A_ID, organ_name="UBND xã A")
-    AgencyCode.objects.create(unit=other_commune, organ_id=B_ID, organ_name="UBND xã B")
-    AgencyCode.objects.create(unit=far_commune, organ_id=FAR_ID, organ_name="UBND xã xa")
+    AgencyIdentifier.objects.create(unit=commune, identifier=A_ID, valid_from=SINCE)
+    AgencyIdentifier.objects.create(unit=other_commune, identifier=B_ID, valid_from=SINCE)
+    AgencyIdentifier.objects.create(unit=far_commune, identifier=FAR_ID, valid_from=SINCE)
     peer, _token = services.add_peer(
         unit=other_commune, organ_id=A_ID, name="UBND xã A", inbound_token=TOKEN
     )
@@ -63,14 +65,14 @@ def assert_refused(response, status: int, *messages: str) -> None:
     assert not AuditEvent.objects.filter(action__startswith="interop.package_received").exists()
 
 
-def test_accepted_package_is_answered_with_status_01(setup):
+def test_accepted_package_is_answered_with_status_01(setup, other_commune):
     response = post(build_package(document()))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=utf-8"
     assert response["X-Edxml-Replayed"] == "0"
     status = parse_status(response.content)
     assert status.status_code == t.StatusCode.ARRIVED
-    assert status.from_ == t.Organization(organ_id=B_ID, organ_name="UBND xã B")
+    assert status.from_ == t.Organization(organ_id=B_ID, organ_name=other_commune.name)
     assert status.response_for.document_id == f"{A_ID},2026/11/20,125/UBND-VP"
     assert post(build_package(document()))["X-Edxml-Replayed"] == "1"
     assert InboundPackage.objects.count() == 1
@@ -141,7 +143,7 @@ def test_status_about_another_units_document_is_404(setup):
 
 
 def test_expired_agency_code_no_longer_receives(setup, other_commune):
-    AgencyCode.objects.filter(organ_id=B_ID).update(
+    AgencyIdentifier.objects.filter(identifier=B_ID).update(
         valid_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert_refused(post(build_package(document())), 404)

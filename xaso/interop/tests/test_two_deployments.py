@@ -3,6 +3,7 @@ pytest-django's live server on the test database) and a second process (deployme
 `manage.py runserver` on its own SQLite database, set up with the management commands).
 """
 
+import datetime
 import os
 import socket
 import sqlite3
@@ -16,12 +17,12 @@ import pytest
 
 from xaso.conftest import COMMUNE_CODE
 from xaso.conftest import OTHER_COMMUNE_CODE
+from xaso.core.models import AgencyIdentifier
 from xaso.interop import handlers
 from xaso.interop import services
 from xaso.interop import transport
 from xaso.interop.edxml import sign_package
 from xaso.interop.edxml import types as t
-from xaso.interop.models import AgencyCode
 from xaso.interop.models import InboundPackage
 from xaso.interop.models import OutboundPackage
 from xaso.interop.tests.factories import make_certificate
@@ -29,6 +30,8 @@ from xaso.interop.tests.factories import make_package
 
 ROOT = Path(__file__).resolve().parents[3]
 PATH = "/lien-thong/edxml/"
+# Identifiers in force since the 2025 reform.
+SINCE = datetime.date(2025, 7, 1)
 A_ID = "000.00.00.H55"
 B_ID = "H55.242"
 TOKEN_TO_B = "a-calls-b-with-this"
@@ -71,9 +74,13 @@ def deployment_b(tmp_path, live_server):
         return done.stdout
 
     manage("migrate", "--noinput", "-v0")
+    # B's identifier, as its administrator records it on the unit page (core).
     manage(
-        "interop_set_agency_code",
-        *("--unit", str(OTHER_COMMUNE_CODE), "--organ-id", B_ID, "--name", "UBND xã B"),
+        "shell",
+        "-c",
+        "import datetime; from xaso.core.models import AdministrativeUnit, AgencyIdentifier; "
+        f"AgencyIdentifier.objects.create(unit=AdministrativeUnit.objects.get(code={OTHER_COMMUNE_CODE}), "
+        f"identifier='{B_ID}', valid_from=datetime.date(2025, 7, 1))",
     )
     printed = manage(
         "interop_add_peer",
@@ -119,7 +126,7 @@ def deployment_b(tmp_path, live_server):
 
 @pytest.fixture
 def deployment_a(commune, deployment_b):
-    AgencyCode.objects.create(unit=commune, organ_id=A_ID, organ_name="UBND xã A")
+    AgencyIdentifier.objects.create(unit=commune, identifier=A_ID, valid_from=SINCE)
     peer, _token = services.add_peer(
         unit=commune,
         organ_id=B_ID,

@@ -31,7 +31,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interop", "0002_exchange_permissions"),
+        ("interop", "0001_initial"),
         ("core", "0003_seed_positions"),
     ]
 
