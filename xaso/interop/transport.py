@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # Whatever the peer answers, never read more than this.
 MAX_ANSWER_BYTES = 1024 * 1024
@@ -49,7 +50,9 @@ def _reason(body: bytes, status: int) -> str:
 
 def post_package(*, url: str, token: str, data: bytes) -> Answer:
     if not url.startswith(("http://", "https://")):
-        raise PermanentDeliveryError(f"URL không hợp lệ: {url[:200]}")
+        raise PermanentDeliveryError(
+            _("Địa chỉ nhận gói tin không hợp lệ: %(url)s") % {"url": url[:200]}
+        )
     request = urllib.request.Request(  # noqa: S310 — scheme checked above
         url,
         data=data,
