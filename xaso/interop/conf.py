@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from xaso.interop.edxml import Limits
+from xaso.interop.edxml.safe import MAX_ATTACHMENT_CEILING
 from xaso.interop.edxml.signing import SECURE_ALGORITHMS
 
 
@@ -10,7 +11,8 @@ def limits() -> Limits:
     return Limits(
         max_package_bytes=settings.XASO_EDXML_MAX_PACKAGE_BYTES,
         max_attachments=settings.XASO_EDXML_MAX_ATTACHMENTS,
-        max_attachment_bytes=settings.XASO_EDXML_MAX_ATTACHMENT_BYTES,
+        # Larger attachments cannot be parsed without huge_tree anyway.
+        max_attachment_bytes=min(settings.XASO_EDXML_MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_CEILING),
         max_depth=settings.XASO_EDXML_MAX_DEPTH,
     )
 

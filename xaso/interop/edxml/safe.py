@@ -30,6 +30,10 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+# libxml2's XML_MAX_TEXT_LENGTH without huge_tree; base64 of ~7.15 MiB.
+TEXT_NODE_MAX = 10_000_000
+MAX_ATTACHMENT_CEILING = TEXT_NODE_MAX // 4 * 3
+
 _FORBIDDEN_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!ELEMENT", b"<!ATTLIST")
 
 
@@ -85,6 +89,14 @@ def parse_xml(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> etree._Element
     try:
         root = etree.fromstring(bytes(data), parser=_parser())
     except etree.XMLSyntaxError as exc:
+        if "Text node too long" in str(exc):
+            raise _refuse(
+                _(
+                    "Gói tin có một phần tử (thường là tệp đính kèm) dài quá %(max)d ký tự; "
+                    "tệp đính kèm tối đa khoảng 7 MB."
+                )
+                % {"max": TEXT_NODE_MAX}
+            ) from exc
         raise _refuse(
             _("Gói tin không phải XML hợp lệ: %(error)s") % {"error": str(exc)[:300]}
         ) from exc

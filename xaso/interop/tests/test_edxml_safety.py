@@ -201,3 +201,15 @@ def test_not_bytes_refused():
     with pytest.raises(UnsafeXmlError) as excinfo:
         parse_package("<edXML/>")
     assert message(excinfo) == "Gói tin phải là dữ liệu nhị phân (bytes)."
+
+
+def test_text_node_over_libxml2_limit_refused_clearly():
+    """Without huge_tree libxml2 stops at 10,000,000 characters in one text node."""
+    big = attachments(1, 8 * 1024 * 1024)
+    data = build_package(make_package(attachments=big))
+    with pytest.raises(UnsafeXmlError) as excinfo:
+        parse_package(data, limits=Limits(max_package_bytes=10**8, max_attachment_bytes=10**8))
+    assert message(excinfo) == (
+        "Gói tin có một phần tử (thường là tệp đính kèm) dài quá 10000000 ký tự; "
+        "tệp đính kèm tối đa khoảng 7 MB."
+    )
