@@ -78,8 +78,13 @@ def sign_package(
     chain: Iterable[x509.Certificate] = (),
     algorithm: str = DEFAULT_ALGORITHM,
 ) -> bytes:
-    """`data` (a package from build_package) signed with `key` (a cryptography private key,
-    e.g. from a PKCS#12 file) and its certificate (+ intermediate `chain`)."""
+    """`data` (a package from build_package) signed with `key` and its certificate
+    (+ intermediate `chain`).
+
+    `key`: a cryptography private key (e.g. from a PKCS#12 file), or any object with the
+    same `sign(data, padding, algorithm)` method and `key_size`, such as the signatures app's
+    adapter over a PKCS#11 token, so the key never leaves the token.
+    """
     if algorithm not in SECURE_ALGORITHMS:
         raise _error(
             _("thuật toán ký “%(algorithm)s” không được dùng để ký mới.") % {"algorithm": algorithm}

@@ -203,3 +203,28 @@ def test_signature_over_a_part_only_rejected(signer, package):
     with pytest.raises(SignatureError) as excinfo:
         verify_package(etree.tostring(signed))
     assert "bao trùm toàn bộ gói tin" in reason(excinfo)
+
+
+class TokenKey:
+    """Stands for a key held in a token: it signs, it cannot be exported."""
+
+    def __init__(self, key):
+        self._key = key
+        self.key_size = key.key_size
+        self.calls = 0
+
+    def sign(self, data, padding, algorithm):
+        self.calls += 1
+        return self._key.sign(data, padding, algorithm)
+
+    def public_key(self):
+        return self._key.public_key()
+
+
+def test_signing_through_a_key_that_never_leaves_its_token(signer, package):
+    key, certificate = signer
+    token_key = TokenKey(key)
+    data = sign_package(build_package(package), key=token_key, certificate=certificate)
+    assert token_key.calls == 1
+    assert not hasattr(token_key, "private_bytes")
+    assert verify_package(data).certificate == certificate
