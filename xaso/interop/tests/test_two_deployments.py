@@ -5,6 +5,7 @@ pytest-django's live server on the test database) and a second process (deployme
 
 import datetime
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -46,10 +47,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def deployment_b(tmp_path, live_server):
-    database = tmp_path / "b.sqlite3"
-    env = {
+def _environment(database: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "false",
@@ -60,28 +59,48 @@ def deployment_b(tmp_path, live_server):
         "PYTHONPATH": str(ROOT),
     }
 
-    def manage(*args: str) -> str:
-        done = subprocess.run(  # noqa: S603 — our own manage.py
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
 
-    manage("migrate", "--noinput", "-v0")
-    # B's identifier, as its administrator records it on the unit page (core).
-    manage(
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 — our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def b_template(tmp_path_factory) -> Path:
+    """B's database, migrated once per module, with B's identifier recorded (as its
+    administrator does on the unit page)."""
+    database = tmp_path_factory.mktemp("deployment-b") / "template.sqlite3"
+    env = _environment(database)
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(
+        env,
         "shell",
         "-c",
         "import datetime; from xaso.core.models import AdministrativeUnit, AgencyIdentifier; "
         f"AgencyIdentifier.objects.create(unit=AdministrativeUnit.objects.get(code={OTHER_COMMUNE_CODE}), "
         f"identifier='{B_ID}', valid_from=datetime.date(2025, 7, 1))",
     )
+    return database
+
+
+@pytest.fixture
+def deployment_b(tmp_path, live_server, b_template):
+    database = tmp_path / "b.sqlite3"
+    shutil.copyfile(b_template, database)
+    env = _environment(database)
+
+    def manage(*args: str) -> str:
+        return _manage(env, *args)
+
     printed = manage(
         "interop_add_peer",
         *("--unit", str(OTHER_COMMUNE_CODE), "--organ-id", A_ID, "--name", "UBND xã A"),
