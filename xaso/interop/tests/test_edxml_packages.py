@@ -661,3 +661,33 @@ def test_random_valid_packages_round_trip():
             ),
         )
         assert parse_package(build_package(package)) == with_document_id(package)
+
+
+def test_golden_status_sample_written_by_hand():
+    data = (Path(__file__).parent / "data" / "golden_status.edxml").read_bytes()
+    assert package_kind(data) == "status"
+    status = parse_status(data)
+    assert status == t.StatusPackage(
+        response_for=t.ResponseFor(
+            organ_id="000.00.00.G22",
+            code="7816/VPCP-TTĐT",
+            promulgation_date=datetime.date(2015, 9, 30),
+            document_id="000.00.00.G22,2015/09/30,7816/VPCP-TTĐT",
+        ),
+        from_=t.Organization(
+            organ_id="000.00.00.H41", organ_name="UBND tỉnh Nghệ An", email="vanthu@nghean.gov.vn"
+        ),
+        status_code=t.StatusCode.RECALL_AGREED,
+        description="Đồng ý thu hồi văn bản",
+        timestamp=datetime.datetime(2015, 10, 1, 8, 5, 9, tzinfo=VIETNAM),
+        staff_info=t.StaffInfo(
+            department="Văn phòng UBND tỉnh",
+            staff="Hồ Thị E",
+            mobile="0238 3844 000",
+            email="e@nghean.gov.vn",
+        ),
+    )
+    assert parse_status(build_status(status)) == status
+    with pytest.raises(EdxmlValidationError) as excinfo:
+        parse_package(data)
+    assert problems_of(excinfo) == {"MessageHeader": "thiếu phần tử bắt buộc."}

@@ -352,3 +352,15 @@ def test_parallel_redeliveries_store_one_package(agencies, peers, recorded, live
     assert len(set(answers)) == 1
     assert InboundPackage.objects.count() == 1
     assert len(recorded["documents"]) == 1
+
+
+def test_flush_outbox_command_picks_up_due_packages(agencies, peers, recorded):
+    commune, _other = agencies
+    with override_settings(TASKS=DB_TASKS):
+        [outbound] = services.send_document(unit=commune, package=document())
+    # The job row was lost (e.g. the queue table was cleaned); the outbox row remains.
+    DBTaskResult.objects.all().delete()
+    assert call_command("interop_flush_outbox") is None
+    outbound.refresh_from_db()
+    assert (outbound.status, outbound.attempts) == ("delivered", 1)
+    assert InboundPackage.objects.count() == 1
