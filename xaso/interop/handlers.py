@@ -5,6 +5,7 @@ this module; the integrator registers its functions here, from InteropConfig.rea
 
     handlers.on_document_received(documents_exchange.register_incoming)
     handlers.on_status_received(documents_exchange.record_recipient_status)
+    handlers.on_delivery_finished(documents_exchange.record_delivery)
 
 A document handler gets a ReceivedDocument and may return an Outcome: the status code
 answered to the sender (01 đã đến by default; 03 đã tiếp nhận once registered; 02 từ chối
@@ -51,9 +52,12 @@ class Outcome:
 
 DocumentHandler = Callable[[ReceivedDocument], Outcome | None]
 StatusHandler = Callable[[ReceivedStatus], None]
+# Called with an outbox row once it is delivered, refused or given up (status per recipient).
+DeliveryHandler = Callable[["OutboundPackage"], None]
 
 _document_handlers: list[DocumentHandler] = []
 _status_handlers: list[StatusHandler] = []
+_delivery_handlers: list[DeliveryHandler] = []
 
 
 def on_document_received(handler: DocumentHandler) -> DocumentHandler:
@@ -69,8 +73,14 @@ def on_status_received(handler: StatusHandler) -> StatusHandler:
     return handler
 
 
+def on_delivery_finished(handler: DeliveryHandler) -> DeliveryHandler:
+    if handler not in _delivery_handlers:
+        _delivery_handlers.append(handler)
+    return handler
+
+
 def unregister(handler: Callable) -> None:
-    for registry in (_document_handlers, _status_handlers):
+    for registry in (_document_handlers, _status_handlers, _delivery_handlers):
         if handler in registry:
             registry.remove(handler)
 
@@ -91,3 +101,8 @@ def run_document_handlers(received: ReceivedDocument) -> Outcome:
 def run_status_handlers(received: ReceivedStatus) -> None:
     for handler in _status_handlers:
         handler(received)
+
+
+def run_delivery_handlers(outbound: "OutboundPackage") -> None:
+    for handler in _delivery_handlers:
+        handler(outbound)

@@ -282,6 +282,7 @@ def attempt_delivery(*, outbound_id: int) -> DeliveryResult:
                     "error": outbound.last_error[:500],
                 },
             )
+            handlers.run_delivery_handlers(outbound)
         if status is not None:
             handlers.run_status_handlers(handlers.ReceivedStatus(status=status, outbound=outbound))
     if retry_at is not None:

@@ -39,7 +39,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def recorded():
     """Handlers the documents app would register: record calls, answer 03 by default."""
-    calls = {"documents": [], "statuses": [], "answer": t.StatusCode.ACCEPTED, "fail": False}
+    calls = {
+        "documents": [],
+        "statuses": [],
+        "deliveries": [],
+        "answer": t.StatusCode.ACCEPTED,
+        "fail": False,
+    }
 
     def on_document(received):
         if calls["fail"]:
@@ -50,11 +56,15 @@ def recorded():
     def on_status(received):
         calls["statuses"].append(received)
 
+    def on_delivery(outbound):
+        calls["deliveries"].append((outbound.document_id, outbound.status, outbound.answer_code))
+
     handlers.on_document_received(on_document)
     handlers.on_status_received(on_status)
+    handlers.on_delivery_finished(on_delivery)
     yield calls
-    handlers.unregister(on_document)
-    handlers.unregister(on_status)
+    for handler in (on_document, on_status, on_delivery):
+        handlers.unregister(handler)
 
 
 @pytest.fixture
@@ -135,6 +145,7 @@ def test_signed_document_delivered_registered_and_answered_03(
     assert status.status.status_code == t.StatusCode.ACCEPTED
     assert status.status.from_.organ_id == B_ID
     assert status.status.response_for.document_id == outbound.document_id
+    assert recorded["deliveries"] == [(outbound.document_id, "delivered", "03")]
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {
         "interop.package_queued",
         "interop.package_delivered",
@@ -223,7 +234,7 @@ def test_gives_up_after_max_attempts(agencies, peers):
     assert AuditEvent.objects.filter(action="interop.package_failed").count() == 1
 
 
-def test_refusal_is_permanent_and_keeps_the_reasons(agencies, peers):
+def test_refusal_is_permanent_and_keeps_the_reasons(agencies, peers, recorded):
     commune, _other = agencies
     a_to_b, _b_to_a = peers
     a_to_b.outbound_token = "wrong"
@@ -236,6 +247,7 @@ def test_refusal_is_permanent_and_keeps_the_reasons(agencies, peers):
     )
     assert outbound.next_attempt_at is None
     assert InboundPackage.objects.count() == 0
+    assert recorded["deliveries"] == [(outbound.document_id, "refused", "")]
 
 
 def test_status_package_flows_back_and_is_stored_once(agencies, peers, recorded, live_server):
