@@ -116,6 +116,18 @@ class _Reader:
             return default
         return int(value)
 
+    def flag(self, parent: etree._Element | None, name: str, path: str) -> bool:
+        """A 0/1 flag (absent = 0)."""
+        raw = self.text(parent, name, path)
+        if raw not in ("", "0", "1"):
+            self.problems.append(
+                Problem(
+                    path,
+                    _("giá trị “%(value)s” không hợp lệ, chỉ nhận: 0, 1.") % {"value": raw[:40]},
+                )
+            )
+        return raw == "1"
+
     def choice(
         self,
         parent: etree._Element | None,
@@ -282,14 +294,10 @@ def _business(reader: _Reader, element: etree._Element | None) -> Business:
                 )
             )
         document_info = BusinessDocumentInfo(
-            document_info=reader.integer(
-                info_element, "DocumentInfo", f"{info_path}/DocumentInfo", default=0
-            )
-            == 1,
-            document_receiver=reader.integer(
-                info_element, "DocumentReceiver", f"{info_path}/DocumentReceiver", default=0
-            )
-            == 1,
+            document_info=reader.flag(info_element, "DocumentInfo", f"{info_path}/DocumentInfo"),
+            document_receiver=reader.flag(
+                info_element, "DocumentReceiver", f"{info_path}/DocumentReceiver"
+            ),
             receivers=receivers,
         )
     replacements = []

@@ -691,3 +691,14 @@ def test_golden_status_sample_written_by_hand():
     with pytest.raises(EdxmlValidationError) as excinfo:
         parse_package(data)
     assert problems_of(excinfo) == {"MessageHeader": "thiếu phần tử bắt buộc."}
+
+
+def test_update_flags_are_0_or_1():
+    data = GOLDEN.read_bytes().replace(b"<edXML:DocumentReceiver>1<", b"<edXML:DocumentReceiver>2<")
+    with pytest.raises(EdxmlValidationError) as excinfo:
+        parse_package(data)
+    assert problems_of(excinfo) == {
+        "TraceHeaderList/Bussiness/BussinessDocumentInfo/DocumentReceiver": (
+            "giá trị “2” không hợp lệ, chỉ nhận: 0, 1."
+        )
+    }
