@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature as CryptographyInvalidSignature
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -28,6 +29,7 @@ from signxml.exceptions import InvalidCertificate
 from signxml.exceptions import InvalidDigest
 from signxml.exceptions import InvalidInput
 from signxml.exceptions import InvalidSignature
+from signxml.exceptions import SignXMLException
 
 from xaso.interop.edxml.errors import Problem
 from xaso.interop.edxml.errors import SignatureError
@@ -213,6 +215,11 @@ def verify_package(
     except InvalidInput as exc:
         raise _error(
             _("cấu trúc chữ ký không hợp lệ: %(error)s") % {"error": str(exc)[:200]}
+        ) from exc
+    except (SignXMLException, UnsupportedAlgorithm, etree.LxmlError, ValueError, TypeError) as exc:
+        # Anything else a hostile signature can provoke (odd keys, bad base64…).
+        raise _error(
+            _("không kiểm tra được chữ ký: %(error)s") % {"error": str(exc)[:200]}
         ) from exc
     if trust_anchors is not None and not _chains_to(
         certificate, intermediates, list(trust_anchors)

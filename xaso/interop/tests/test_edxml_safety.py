@@ -1,18 +1,24 @@
 """Hostile and malformed XML is refused with a clear message before anything is used."""
 
 import http.server
+import random
 import threading
+from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from xaso.interop.edxml import EdxmlError
 from xaso.interop.edxml import Limits
 from xaso.interop.edxml import UnsafeXmlError
 from xaso.interop.edxml import build_package
+from xaso.interop.edxml import build_status
 from xaso.interop.edxml import parse_package
 from xaso.interop.edxml import parse_status
 from xaso.interop.edxml import types as t
 from xaso.interop.edxml.safe import parse_xml
 from xaso.interop.tests.factories import make_package
+from xaso.interop.tests.factories import make_status
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
@@ -213,3 +219,37 @@ def test_text_node_over_libxml2_limit_refused_clearly():
         "Gói tin có một phần tử (thường là tệp đính kèm) dài quá 10000000 ký tự; "
         "tệp đính kèm tối đa khoảng 7 MB."
     )
+
+
+def test_mutated_packages_never_escape_as_other_errors():
+    """Fuzz: truncations, byte flips and dropped elements of valid packages only ever give
+    a package or an EdxmlError (a clear refusal), never another exception (a 500)."""
+    golden = (Path(__file__).parent / "data" / "golden_package.edxml").read_bytes()
+    samples = [golden, build_package(make_package()), build_status(make_status())]
+    rng = random.Random(2016)
+    parsed = 0
+    refusals: list[EdxmlError] = []
+    for _ in range(400):
+        data = bytearray(rng.choice(samples))
+        action = rng.randrange(3)
+        if action == 0:
+            data = data[: rng.randrange(len(data))]
+        elif action == 1:
+            for _flip in range(rng.randint(1, 5)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            root = etree.fromstring(bytes(data))
+            elements = list(root.iter())[1:]
+            victim = rng.choice(elements)
+            victim.getparent().remove(victim)
+            data = bytearray(etree.tostring(root))
+        for parse in (parse_package, parse_status):
+            try:
+                parse(bytes(data))
+                parsed += 1
+            except EdxmlError as exc:
+                refusals.append(exc)
+    assert len(refusals) + parsed == 800
+    assert len(refusals) > 400
+    assert all(exc.problems for exc in refusals)
+    assert all(problem.message for exc in refusals for problem in exc.problems)

@@ -228,3 +228,22 @@ def test_signing_through_a_key_that_never_leaves_its_token(signer, package):
     assert token_key.calls == 1
     assert not hasattr(token_key, "private_bytes")
     assert verify_package(data).certificate == certificate
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda sig: sig.find(f"{{{DS}}}SignatureValue").__setattr__("text", "!!!not base64!!!"),
+        lambda sig: sig.find(f".//{{{DS}}}X509Certificate").__setattr__("text", "QUJD"),
+        lambda sig: sig.find(f".//{{{DS}}}DigestValue").__setattr__("text", "%%%"),
+        lambda sig: sig.find(f"{{{DS}}}SignedInfo").remove(
+            sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod")
+        ),
+    ],
+)
+def test_mangled_signature_is_refused_cleanly(signed, mangle):
+    root = etree.fromstring(signed)
+    mangle(root.find(f".//{{{DS}}}Signature"))
+    with pytest.raises(SignatureError) as excinfo:
+        verify_package(etree.tostring(root))
+    assert reason(excinfo).startswith("edXMLHeader/Signature: ")
