@@ -32,6 +32,7 @@ run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_commune
 	$(MANAGE) load_procedures --unit $(DEMO_COMMUNE)
+	$(MANAGE) load_demo_exchange
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
