@@ -69,18 +69,25 @@ def our_identifier(unit: AdministrativeUnit) -> str:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _read_outgoing(data: bytes) -> tuple[str, str, str]:
-    """(kind, DocumentId, sender OrganId) of a package we are about to send; strict."""
+def _read_outgoing(data: bytes) -> tuple[str, str, str, set[str]]:
+    """(kind, DocumentId, sender OrganId, addressees) of a package we are about to send;
+    strict: we never send what we would refuse."""
     limits = conf.limits()
     try:
         kind = package_kind(data, limits=limits)
         if kind == PackageKind.STATUS:
             status = parse_status(data, limits=limits)
-            return kind, status.response_for.document_id, status.from_.organ_id
+            return (
+                kind,
+                status.response_for.document_id,
+                status.from_.organ_id,
+                {status.response_for.organ_id},
+            )
         package = parse_package(data, limits=limits)
     except EdxmlError as exc:
         raise ValidationError(exc.messages) from exc
-    return kind, package.header.document_id, package.header.from_.organ_id
+    header = package.header
+    return kind, header.document_id, header.from_.organ_id, {org.organ_id for org in header.to}
 
 
 def queue_package(
@@ -98,34 +105,42 @@ def queue_package(
             _("Cơ quan %(organ_id)s chưa có địa chỉ nhận gói tin hoặc đã ngừng liên thông.")
             % {"organ_id": peer.organ_id}
         )
-    kind, document_id, sender = _read_outgoing(data)
+    kind, document_id, sender, addressees = _read_outgoing(data)
     if sender != our_identifier(unit):
         raise ValidationError(
             _("Mã định danh đơn vị gửi %(organ_id)s không phải của đơn vị này.")
             % {"organ_id": sender}
         )
+    if peer.organ_id not in addressees:
+        raise ValidationError(
+            _("Gói tin không gửi cho %(organ_id)s.") % {"organ_id": peer.organ_id}
+        )
     sha256 = _sha256(data)
-    with transaction.atomic():
-        existing = OutboundPackage.objects.filter(peer=peer, sha256=sha256).first()
-        if existing is not None:
-            return existing
-        outbound = OutboundPackage.objects.create(
-            unit=unit,
-            peer=peer,
-            kind=kind,
-            document_id=document_id,
-            package=data,
-            sha256=sha256,
-            next_attempt_at=timezone.now(),
-        )
-        record_audit_event(
-            action="interop.package_queued",
-            actor=actor,
-            unit=unit,
-            target=outbound,
-            data={"document_id": document_id, "to": peer.organ_id, "kind": kind},
-        )
-        transaction.on_commit(lambda: _enqueue_delivery(outbound.pk))
+    existing = OutboundPackage.objects.filter(peer=peer, sha256=sha256).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            outbound = OutboundPackage.objects.create(
+                unit=unit,
+                peer=peer,
+                kind=kind,
+                document_id=document_id,
+                package=data,
+                sha256=sha256,
+                next_attempt_at=timezone.now(),
+            )
+            record_audit_event(
+                action="interop.package_queued",
+                actor=actor,
+                unit=unit,
+                target=outbound,
+                data={"document_id": document_id, "to": peer.organ_id, "kind": kind},
+            )
+            transaction.on_commit(lambda: _enqueue_delivery(outbound.pk))
+    except IntegrityError:
+        # Queued at the same moment by another request: one row.
+        return OutboundPackage.objects.get(peer=peer, sha256=sha256)
     return outbound
 
 

@@ -242,4 +242,8 @@ def test_queue_package_refuses_what_it_would_not_accept(setup, commune, other_co
     ]
     with pytest.raises(ValidationError):
         services.queue_package(unit=other_commune, peer=peer, data=build_package(document()))
+    # A package addressed to someone else than this peer.
+    with pytest.raises(ValidationError) as excinfo:
+        services.queue_package(unit=commune, peer=peer, data=build_package(document(to=FAR_ID)))
+    assert excinfo.value.messages == [f"Gói tin không gửi cho {B_ID}."]
     assert not peer.outbound_packages.exists()
