@@ -225,3 +225,11 @@ XASO_PUBLIC_BASE_URL = env.str("XASO_PUBLIC_BASE_URL", default="http://127.0.0.1
 # Public dossier lookup and rating (no login): attempts per client address per window.
 XASO_LOOKUP_RATE_LIMIT = env.int("XASO_LOOKUP_RATE_LIMIT", default=20)
 XASO_LOOKUP_RATE_WINDOW_SECONDS = env.int("XASO_LOOKUP_RATE_WINDOW_SECONDS", default=600)
+# Documents: OCR of scanned incoming documents with Tesseract's Vietnamese model
+# (system packages tesseract-ocr, tesseract-ocr-vie, poppler-utils). Off by default.
+XASO_OCR_ENABLED = env.bool("XASO_OCR_ENABLED", default=False)
+# Documents: day 1 of a handling deadline in working days is the assignment day (True) or
+# the next working day (False, as BLDS 2015 Đ147 counts).
+XASO_DOCUMENT_FIRST_DAY_IS_ASSIGNMENT_DAY = env.bool(
+    "XASO_DOCUMENT_FIRST_DAY_IS_ASSIGNMENT_DAY", default=False
+)
