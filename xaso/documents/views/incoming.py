@@ -208,10 +208,11 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reply_choices(actor):
+    """Released outgoing documents of the unit the actor may read (the reply to link)."""
     return (
         selectors.outgoing_for(actor)
         .filter(unit_id=actor.unit_id, number__isnull=False)
-        .order_by("-released_at")[:100]
+        .order_by("-released_at")
     )
 
 
