@@ -32,6 +32,7 @@ run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_commune
 	$(MANAGE) load_procedures --unit $(DEMO_COMMUNE)
+	$(MANAGE) load_demo_documents --unit $(DEMO_COMMUNE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -58,6 +59,7 @@ format: install-dev
 bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/documents.py
 
 clean:
 	rm -rf $(VENV) var

@@ -189,3 +189,23 @@ def test_settings_page_changes_numbering(client_as, chairman, commune):
     bad = client_as(chairman).post(reverse("documents:settings"), {"numbering": "x"})
     assert bad.status_code == 200
     assert DocumentSettings.objects.get(unit=commune).numbering == "per_type"
+
+
+def test_demo_documents_load_once(commune):
+    from django.core.management import call_command
+
+    call_command("load_demo_commune", stdout=io.StringIO())
+    call_command("load_demo_documents", unit=16777, stdout=io.StringIO())
+    call_command("load_demo_documents", unit=16777, stdout=io.StringIO())
+
+    from xaso.documents.models import IncomingDocument
+    from xaso.documents.models import OutgoingDocument
+
+    assert sorted(IncomingDocument.objects.values_list("arrival_number", "status")) == [
+        (1, "assigned"),
+        (2, "presented"),
+        (3, "registered"),
+    ]
+    reply = OutgoingDocument.objects.get()
+    assert reply.number_notation == "01/UBND-VP"
+    assert IncomingDocument.objects.get(arrival_number=1).reply_document == reply
