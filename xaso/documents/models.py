@@ -256,6 +256,8 @@ class Handler(models.Model):
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     assigned_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    # The day the last deadline reminder was sent (at most one reminder a day).
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("người giải quyết")
