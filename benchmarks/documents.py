@@ -190,7 +190,7 @@ def main() -> None:
     def page(flt: selectors.RegisterFilter) -> None:
         queryset = selectors.search_incoming(user=clerk, flt=flt)
         list(queryset[:50])
-        queryset.count()
+        selectors.capped_count(queryset)
 
     words = ["chuyen doi so", "ho tich", "dai hoi the thao", "phong chay", "tiem chung"]
     bodies = ["cong an", "so tu phap", "bao hiem xa hoi", "thanh tra", "so y te"]

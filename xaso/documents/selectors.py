@@ -21,6 +21,7 @@ from django.utils import timezone
 from xaso.core.models import User
 from xaso.core.search import apply_search
 from xaso.core.tenancy import get_readable_or_404
+from xaso.core.tenancy import readable_units
 from xaso.documents.models import Handler
 from xaso.documents.models import IncomingDocument
 from xaso.documents.models import Medium
@@ -52,15 +53,36 @@ def can_use_documents(user: User) -> bool:
     )
 
 
+def _readable(queryset: QuerySet, user: User) -> QuerySet:
+    """Records of the units `user` may read, by literal unit ids.
+
+    Same rule as UnitScopedQuerySet.readable_by, but with the (one or few) unit ids
+    inlined instead of a subquery, so SQLite uses the (unit, year, number) index on a
+    register of hundreds of thousands of lines (benchmarks/documents.py).
+    """
+    return queryset.filter(unit_id__in=list(readable_units(user).values_list("pk", flat=True)))
+
+
+# A count above this is shown as "more than": counting every match of a common word in a
+# register of 200,000 lines costs a full scan, and nobody pages that far.
+COUNT_CAP = 1000
+
+
+def capped_count(queryset: QuerySet) -> tuple[int, bool]:
+    """(count, capped): the number of matches up to COUNT_CAP, and whether there are more."""
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    return min(count, COUNT_CAP), count > COUNT_CAP
+
+
 def incoming_for(user: User) -> QuerySet[IncomingDocument]:
-    queryset = IncomingDocument.objects.readable_by(user)
+    queryset = _readable(IncomingDocument.objects.all(), user)
     if can_read_registers(user):
         return queryset
     return queryset.filter(Q(handlers__user=user) | Q(presented_to=user)).distinct()
 
 
 def outgoing_for(user: User) -> QuerySet[OutgoingDocument]:
-    queryset = OutgoingDocument.objects.readable_by(user)
+    queryset = _readable(OutgoingDocument.objects.all(), user)
     if can_read_registers(user):
         return queryset
     return queryset.filter(

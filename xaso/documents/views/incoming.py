@@ -67,13 +67,15 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     require(actor, *USE)
     form = RegisterSearchForm(request.GET or {"year": timezone.localdate().year})
     documents = selectors.search_incoming(user=actor, flt=filter_from(form))
+    total, more = selectors.capped_count(documents)
     return render(
         request,
         "documents/incoming_list.html",
         {
             "form": form,
             "documents": documents.select_related("presented_to")[:200],
-            "total": documents.count(),
+            "total": total,
+            "more": more,
             "can_register": actor.has_perm(service.REGISTER_PERMISSION),
             "can_export": selectors.can_read_registers(actor),
             "query_string": request.GET.urlencode(),

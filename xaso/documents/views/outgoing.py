@@ -54,13 +54,15 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     require(actor, *USE, service.APPROVE_PERMISSION)
     form = RegisterSearchForm(request.GET or {"year": timezone.localdate().year})
     documents = selectors.search_outgoing(user=actor, flt=filter_from(form))
+    total, more = selectors.capped_count(documents)
     return render(
         request,
         "documents/outgoing_list.html",
         {
             "form": form,
             "documents": documents.select_related("signer", "drafted_by")[:200],
-            "total": documents.count(),
+            "total": total,
+            "more": more,
             "can_draft": actor.has_perm(service.HANDLE_PERMISSION),
             "can_export": selectors.can_read_registers(actor),
         },
