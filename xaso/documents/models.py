@@ -193,6 +193,9 @@ class IncomingDocument(models.Model):
             models.Index(fields=["unit", "arrival_year", "arrival_number"]),
             models.Index(fields=["unit", "issuing_body", "code_number", "document_date"]),
             models.Index(fields=["unit", "status", "due_at"]),
+            # Register search by number ("12/…") and by document date range.
+            models.Index(fields=["unit", "code_number"]),
+            models.Index(fields=["unit", "document_date"]),
         ]
         permissions = [
             ("register_documents", _("Vào sổ, cấp số, ban hành văn bản (văn thư)")),
