@@ -41,6 +41,17 @@ OUTGOING_COLUMNS = (
     "Ký nhận",
     "Ghi chú",
 )
+# Sổ theo dõi giải quyết văn bản đến (PL IV), verbatim.
+TRACKING_COLUMNS = (
+    "Số đến",
+    "Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan ban hành",
+    "Đơn vị hoặc người nhận",
+    "Thời hạn giải quyết",
+    "Tiến độ giải quyết",
+    "Số, ký hiệu văn bản trả lời",
+    "Ghi chú",
+)
+TRACKING_TITLE = "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN"
 INCOMING_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 OUTGOING_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 
@@ -80,6 +91,27 @@ def incoming_row(document: IncomingDocument) -> list[object]:
         _date(document.transferred_at),
         "",
         _incoming_note(document),
+    ]
+
+
+def tracking_row(document: IncomingDocument) -> list[object]:
+    identity = document.get_doc_type_display().split(" (")[0]
+    if document.number_notation:
+        identity += f" số {document.number_notation}"
+    identity += f" ngày {_date(document.document_date)} của {document.issuing_body}"
+    progress = document.get_status_display()
+    if document.completed_at:
+        progress += f" ({_date(document.completed_at)})"
+    elif document.is_overdue:
+        progress += " — quá hạn"
+    return [
+        document.arrival_number,
+        identity,
+        document.recipient_text,
+        _date(document.due_at),
+        progress,
+        document.reply_document.number_notation if document.reply_document else "",
+        document.note,
     ]
 
 
@@ -133,6 +165,14 @@ def incoming_cover(
     )
 
 
+def tracking_cover(
+    unit: AdministrativeUnit, year: int, book: int, documents: list[IncomingDocument]
+) -> Cover:
+    cover = incoming_cover(unit, year, book, documents)
+    cover.title = TRACKING_TITLE
+    return cover
+
+
 def outgoing_cover(
     unit: AdministrativeUnit, year: int, book: int, documents: list[OutgoingDocument]
 ) -> Cover:
@@ -183,7 +223,11 @@ def to_xlsx(cover: Cover, columns: Iterable[str], rows: Iterable[list[object]]) 
     register.append([f"({index})" for index in range(1, len(columns) + 1)])
     for row in rows:
         register.append(row)
-    widths = [14, 10, 28, 16, 14, 50, 26, 14, 12, 24]
+    widths = (
+        [14, 10, 28, 16, 14, 50, 26, 14, 12, 24]
+        if len(columns) > 7
+        else [10, 50, 28, 16, 30, 18, 24]
+    )
     for index, width in enumerate(widths[: len(columns)], start=1):
         register.column_dimensions[register.cell(row=1, column=index).column_letter].width = width
     for row in register.iter_rows(min_row=3):

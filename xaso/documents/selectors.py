@@ -26,6 +26,7 @@ from xaso.documents.models import Handler
 from xaso.documents.models import IncomingDocument
 from xaso.documents.models import Medium
 from xaso.documents.models import OutgoingDocument
+from xaso.documents.models import Secrecy
 from xaso.documents.models import WorkFile
 
 VIEW_REGISTERS = "documents.view_document_registers"
@@ -74,22 +75,40 @@ def capped_count(queryset: QuerySet) -> tuple[int, bool]:
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 
+def can_read_secret(user: User) -> bool:
+    """The văn thư and the leaders read secret documents; others only those given to them."""
+    return user.has_perm("documents.register_documents") or user.has_perm(
+        "documents.assign_documents"
+    )
+
+
 def incoming_for(user: User) -> QuerySet[IncomingDocument]:
     queryset = _readable(IncomingDocument.objects.all(), user)
-    if can_read_registers(user):
+    mine = Q(handlers__user=user) | Q(presented_to=user)
+    if not can_read_registers(user):
+        return queryset.filter(mine).distinct()
+    if can_read_secret(user):
         return queryset
-    return queryset.filter(Q(handlers__user=user) | Q(presented_to=user)).distinct()
+    # Secret documents (Luật Bảo vệ bí mật nhà nước): only to those who handle them.
+    return queryset.filter(
+        Q(secrecy=Secrecy.NORMAL) | Q(pk__in=IncomingDocument.objects.filter(mine).values("pk"))
+    )
 
 
 def outgoing_for(user: User) -> QuerySet[OutgoingDocument]:
     queryset = _readable(OutgoingDocument.objects.all(), user)
-    if can_read_registers(user):
-        return queryset
-    return queryset.filter(
+    mine = (
         Q(drafted_by=user)
         | Q(signer=user)
         | Q(distributions__user=user, distributions__delivered_at__isnull=False)
-    ).distinct()
+    )
+    if not can_read_registers(user):
+        return queryset.filter(mine).distinct()
+    if can_read_secret(user):
+        return queryset
+    return queryset.filter(
+        Q(secrecy=Secrecy.NORMAL) | Q(pk__in=OutgoingDocument.objects.filter(mine).values("pk"))
+    )
 
 
 def get_incoming_for(*, user: User, pk: int) -> IncomingDocument:

@@ -594,3 +594,12 @@ def start_replacement(*, actor: User, document: OutgoingDocument) -> OutgoingDoc
             code="no_template",
         )
     return create_draft(actor=actor, data=data, generate=True, replaces=document)
+
+
+def mark_read(*, actor: User, document: OutgoingDocument) -> bool:
+    """Record that an internal recipient opened the released document (first time only)."""
+    return bool(
+        Distribution.objects.filter(
+            document=document, user=actor, delivered_at__isnull=False, read_at__isnull=True
+        ).update(read_at=timezone.now())
+    )

@@ -185,3 +185,24 @@ def test_pages_present_assign_progress_and_slip(
 
     pending = client_as(chairman).get(reverse("documents:pending"))
     assert pending.status_code == 200
+
+
+def test_secret_documents_are_read_only_by_clerk_leaders_and_their_handlers(
+    register, clerk, chairman, official, land_official, make_staff, commune
+):
+    from xaso.documents import selectors
+
+    office = make_staff(commune, "office_statistics", username="vanphong2")
+    secret = register(code_number="9", secrecy="confidential")
+    ordinary = register(code_number="10")
+    handling.assign(
+        actor=chairman,
+        document=secret,
+        data=handling.AssignmentData(lead=official, deadline_days=2),
+    )
+
+    assert set(selectors.incoming_for(clerk)) == {secret, ordinary}
+    assert set(selectors.incoming_for(chairman)) == {secret, ordinary}
+    assert set(selectors.incoming_for(official)) == {secret, ordinary}  # assigned to it
+    assert set(selectors.incoming_for(office)) == {ordinary}  # registers, but not secret
+    assert set(selectors.incoming_for(land_official)) == set()

@@ -330,7 +330,7 @@ def test_recall_and_replace_routes(people):
 def test_registers_export_and_settings(people, assigned):
     p = people
     for name in ("register_xlsx", "register_pdf"):
-        for kind in ("incoming", "outgoing"):
+        for kind in ("incoming", "outgoing", "tracking"):
             check(
                 reverse(f"documents:{name}", args=[kind]),
                 p["clerk"],

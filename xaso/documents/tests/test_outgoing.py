@@ -341,3 +341,20 @@ def test_release_before_signing_shows_a_message_and_changes_nothing(
     document.refresh_from_db()
     assert document.number is None
     assert document.status == S.DRAFT
+
+
+def test_internal_recipient_sees_the_released_document_and_its_reading_is_recorded(
+    client_as, official, chairman, clerk, land_official, clock
+):
+    document = draft(official, chairman, internal_recipients=[land_official])
+    url = reverse("documents:outgoing_detail", args=[document.pk])
+    assert client_as(land_official).get(url).status_code == 404  # not delivered yet
+    to_signed(document, chairman, official)
+    service.release(actor=clerk, document=document)
+
+    inbox = client_as(land_official).get(reverse("documents:inbox")).content.decode()
+    assert "01/UBND-VP" in inbox
+    assert client_as(land_official).get(url).status_code == 200
+    distribution = document.distributions.get()
+    assert distribution.read_at is not None
+    assert "đã xem" in client_as(official).get(url).content.decode()

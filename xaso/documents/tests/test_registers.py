@@ -209,3 +209,28 @@ def test_demo_documents_load_once(commune):
     reply = OutgoingDocument.objects.get()
     assert reply.number_notation == "01/UBND-VP"
     assert IncomingDocument.objects.get(arrival_number=1).reply_document == reply
+
+
+def test_tracking_register_follows_the_handling(client_as, chairman, filled):
+    response = client_as(chairman).get(
+        reverse("documents:register_xlsx", args=["tracking"]), {"year": 2026}
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [row[0] for row in workbook["Bìa"].iter_rows(values_only=True)][1] == (
+        "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN"
+    )
+    rows = list(workbook["Sổ"].iter_rows(values_only=True))
+    assert rows[0] == registers.TRACKING_COLUMNS
+    assert rows[2] == (
+        1,
+        "Quyết định số 12/QĐ-STP ngày 20/11/2026 của Sở Tư pháp tỉnh Nghệ An",
+        "Ngô Thị Văn Phòng",
+        "30/11/2026",
+        "Đang giải quyết",
+        None,
+        None,
+    )
+    pdf = client_as(chairman).get(reverse("documents:register_pdf", args=["tracking"]))
+    assert "Tiến độ giải quyết" in " ".join(
+        PdfReader(io.BytesIO(pdf.content)).pages[1].extract_text().split()
+    )

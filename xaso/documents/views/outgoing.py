@@ -154,6 +154,7 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     require(actor, *USE, service.APPROVE_PERMISSION)
     document = selectors.get_outgoing_for(user=actor, pk=pk)
+    service.mark_read(actor=actor, document=document)
     own = actor.unit_id == document.unit_id
     is_leader = own and actor.has_perm(service.APPROVE_PERMISSION)
     is_clerk = own and actor.has_perm(service.REGISTER_PERMISSION)

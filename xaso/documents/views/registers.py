@@ -28,6 +28,7 @@ from xaso.documents.views.common import actor_of
 from xaso.documents.views.common import require
 from xaso.documents.views.incoming import USE
 
+KINDS = ("incoming", "outgoing", "tracking")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,6 +37,13 @@ def _register(request: HttpRequest, kind: str):
     require(actor, selectors.VIEW_REGISTERS)
     year = YearForm(request.GET).year_or_current()
     config = outgoing_service.settings_for(actor.unit)
+    if kind == "tracking":
+        documents = list(
+            selectors.incoming_register(user=actor, year=year).select_related("reply_document")
+        )
+        cover = registers.tracking_cover(actor.unit, year, config.incoming_book_number, documents)
+        rows = [registers.tracking_row(document) for document in documents]
+        return cover, registers.TRACKING_COLUMNS, rows, f"so-theo-doi-giai-quyet-{year}"
     if kind == "incoming":
         documents = list(selectors.incoming_register(user=actor, year=year))
         cover = registers.incoming_cover(actor.unit, year, config.incoming_book_number, documents)
@@ -50,7 +58,7 @@ def _register(request: HttpRequest, kind: str):
 @login_required
 @require_GET
 def register_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in ("incoming", "outgoing"):
+    if kind not in KINDS:
         raise Http404
     cover, columns, rows, name = _register(request, kind)
     response = HttpResponse(registers.to_xlsx(cover, columns, rows), content_type=XLSX)
@@ -61,7 +69,7 @@ def register_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def register_pdf(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in ("incoming", "outgoing"):
+    if kind not in KINDS:
         raise Http404
     cover, columns, rows, name = _register(request, kind)
     return pdf_response(registers.to_pdf(cover, columns, rows), f"{name}.pdf")
