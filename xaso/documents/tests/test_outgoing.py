@@ -358,3 +358,31 @@ def test_internal_recipient_sees_the_released_document_and_its_reading_is_record
     distribution = document.distributions.get()
     assert distribution.read_at is not None
     assert "đã xem" in client_as(official).get(url).content.decode()
+
+
+def test_draft_fields_are_edited_until_approval(client_as, official, chairman, clerk, clock):
+    document = draft(official, chairman, doc_type="giay_moi", subject="Mời họp giao ban")
+    url = reverse("documents:outgoing_edit", args=[document.pk])
+    page = client_as(official).get(url)
+    assert 'name="file"' not in page.content.decode()
+    data = {
+        "doc_type": "giay_moi",
+        "subject": "Mời họp giao ban tháng 12",
+        "body": "Thời gian: 8 giờ ngày 01/12.",
+        "urgency": "normal",
+        "secrecy": "normal",
+        "signer": chairman.pk,
+        "archive_keeper": "Lưu: VT",
+        "copies": "1",
+    }
+    assert client_as(official).post(url, data).status_code == 302
+    document.refresh_from_db()
+    assert document.subject == "Mời họp giao ban tháng 12"
+
+    to_signed(document, chairman, official)
+    refused = client_as(official).post(url, {**data, "subject": "Khác"})
+    assert "Văn bản đã duyệt, không sửa được nữa." in refused.content.decode()
+    document.refresh_from_db()
+    assert document.subject == "Mời họp giao ban tháng 12"
+    released = service.release(actor=clerk, document=document)
+    assert released.number_notation == "01/GM-UBND"

@@ -238,11 +238,9 @@ def outgoing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "copies": document.copies,
             },
         )
-        del form.fields["file"]
-        del form.fields["generate"]
-    if "file" in form.fields:
-        del form.fields["file"]
-        del form.fields["generate"]
+    # Files are added as new versions on the document page, not here.
+    del form.fields["file"]
+    del form.fields["generate"]
     return render(request, "documents/outgoing_form.html", {"form": form, "document": document})
 
 
