@@ -182,14 +182,30 @@ def _next_version(document: OutgoingDocument) -> int:
     return (last or 0) + 1
 
 
+def unit_title(unit: AdministrativeUnit) -> str:
+    """ "Xã Quỳ Châu" for a commune; "Tỉnh Nghệ An" for a province (names are stored bare)."""
+    if unit.is_province and not unit.name.casefold().startswith(unit.division_type.casefold()):
+        return f"{unit.division_type.capitalize()} {unit.name}"
+    return unit.name
+
+
+def place_name(unit: AdministrativeUnit) -> str:
+    """The place in box 4 without the unit type ("Quỳ Châu"); a unit setting overrides it
+    (PL I's rule for communes is not in the domain notes)."""
+    prefix = unit.division_type.casefold() + " "
+    if unit.name.casefold().startswith(prefix):
+        return unit.name[len(prefix) :]
+    return unit.name
+
+
 def layout_context(document: OutgoingDocument) -> dict[str, object]:
     unit = document.unit
     config = settings_for(unit)
     return {
         "document": document,
         "unit": unit,
-        "province": unit.province,
-        "place": config.place_name or unit.name,
+        "unit_title": unit_title(unit),
+        "place": config.place_name or place_name(unit),
         "heading": str(DocumentType(document.doc_type).label).split(" (")[0],
         "is_cong_van": document.doc_type in doctypes.WITHOUT_ABBREVIATION,
         "notation_preview": notation_for(

@@ -97,7 +97,8 @@ def test_cong_van_is_numbered_issuer_drafting_unit_at_release(
     text = pdf_text(service.render_layout(released))
     assert "Số: 01/UBND-VP" in text
     assert "V/v Về việc báo cáo công tác hộ tịch" in text
-    assert "ngày 25 tháng 11 năm 2026" in text
+    assert "Quỳ Châu, ngày 25 tháng 11 năm 2026" in text
+    assert "ỦY BAN NHÂN DÂN XÃ QUỲ CHÂU" in text
 
 
 def test_typed_documents_use_the_abbreviation_then_the_issuer(official, chairman, clerk, clock):
