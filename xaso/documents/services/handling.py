@@ -6,6 +6,7 @@ instruction (the "phiếu giải quyết văn bản đến", PL IV); the officia
 attach results and link the reply.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
 from xaso.core.services.calendar import calendar_for_unit
+from xaso.core.tasks import send_email
 from xaso.documents.models import Handler
 from xaso.documents.models import IncomingDocument
 from xaso.documents.models import OutgoingDocument
@@ -159,6 +161,7 @@ def assign(*, actor: User, document: IncomingDocument, data: AssignmentData) -> 
     document.recipient_text = "; ".join(names)[:300]
     document.transferred_at = document.transferred_at or now
     document.save()
+    _notify_assignees(document, [data.lead, *coordinators])
     record_audit_event(
         action="documents.incoming_assigned",
         actor=actor,
@@ -171,6 +174,36 @@ def assign(*, actor: User, document: IncomingDocument, data: AssignmentData) -> 
         },
     )
     return document
+
+
+def _notify_assignees(document: IncomingDocument, users: Sequence[User]) -> None:
+    """E-mail the officials their new assignment, after the commit (never on rollback)."""
+    recipients = [user.email for user in users if user.email]
+    if not recipients:
+        return
+    values = {
+        "number": document.arrival_number,
+        "year": document.arrival_year,
+        "body": document.issuing_body,
+        "subject": document.subject,
+        "due": (
+            timezone.localtime(document.due_at).strftime("%H:%M %d/%m/%Y")
+            if document.due_at
+            else _("không có")
+        ),
+    }
+    transaction.on_commit(
+        functools.partial(
+            send_email.enqueue,
+            subject=_("[XãSố] Được giao giải quyết văn bản đến số %(number)s/%(year)s") % values,
+            body=_(
+                "Văn bản đến số %(number)s/%(year)s của %(body)s: %(subject)s.\n"
+                "Thời hạn giải quyết: %(due)s."
+            )
+            % values,
+            recipients=recipients,
+        )
+    )
 
 
 @transaction.atomic

@@ -206,3 +206,18 @@ def test_secret_documents_are_read_only_by_clerk_leaders_and_their_handlers(
     assert set(selectors.incoming_for(official)) == {secret, ordinary}  # assigned to it
     assert set(selectors.incoming_for(office)) == {ordinary}  # registers, but not secret
     assert set(selectors.incoming_for(land_official)) == set()
+
+
+def test_assignees_are_told_by_email_after_the_commit(
+    document, chairman, official, land_official, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    official.email = "vanphong@example.vn"
+    official.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _assign(chairman, document, official, [land_official], days=3)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["vanphong@example.vn", land_official.email]
+    assert mail.outbox[0].subject == "[XãSố] Được giao giải quyết văn bản đến số 1/2026"
+    assert "17:00 27/11/2026" in mail.outbox[0].body
