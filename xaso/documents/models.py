@@ -28,7 +28,12 @@ class Urgency(models.TextChoices):
     FLASH = "flash", _("Hỏa tốc")
 
 
-EDXML_PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
+EDXML_PRIORITY = {
+    Urgency.NORMAL.value: 0,
+    Urgency.URGENT.value: 1,
+    Urgency.VERY_URGENT.value: 2,
+    Urgency.FLASH.value: 3,
+}
 
 
 class Secrecy(models.TextChoices):

@@ -387,3 +387,34 @@ def test_draft_fields_are_edited_until_approval(client_as, official, chairman, c
     assert document.subject == "Mời họp giao ban tháng 12"
     released = service.release(actor=clerk, document=document)
     assert released.number_notation == "01/GM-UBND"
+
+
+def test_released_document_is_ready_for_the_exchange_layer(
+    official, chairman, clerk, commune, clock
+):
+    from xaso.core.models import AgencyIdentifier
+    from xaso.documents import exchange
+
+    AgencyIdentifier.objects.create(
+        unit=commune, identifier="H41.16777", valid_from=datetime.date(2025, 7, 1)
+    )
+    document = draft(
+        official,
+        chairman,
+        urgency="very_urgent",
+        signer_competence="TM.",
+        external_recipients=[("000.00.00.H41", "UBND tỉnh Nghệ An"), ("", "Báo Nghệ An")],
+    )
+    assert list(exchange.pending_exchange(unit_id=commune.pk)) == []
+    to_signed(document, chairman, official)
+    document = service.release(actor=clerk, document=document)
+
+    pending = list(exchange.pending_exchange(unit_id=commune.pk))
+    assert [item.organ_id for item in pending] == ["000.00.00.H41"]
+    header = exchange.message_header(document)
+    assert header["DocumentId"] == "H41.16777,2026/11/25,01/UBND-VP"
+    assert header["From"] == {"OrganId": "H41.16777", "OrganName": "Ủy ban nhân dân xã Quỳ Châu"}
+    assert header["To"] == [{"OrganId": "000.00.00.H41", "OrganName": "UBND tỉnh Nghệ An"}]
+    assert header["Code"] == {"CodeNumber": "01", "CodeNotation": "UBND-VP"}
+    assert header["OtherInfo"]["Priority"] == 2
+    assert header["SignerInfo"]["Competence"] == "TM."
