@@ -235,3 +235,39 @@ class ExtractRequestForm(forms.Form):
         choices=FEE_EXEMPTION_CHOICES,
         required=False,
     )
+
+
+class ProcedureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: object) -> str:
+        return f"{obj.code} — {obj.name}"  # type: ignore[attr-defined]
+
+
+class UnitSettingsForm(forms.Form):
+    """The unit administrator's page: entries per register book and which catalog
+    procedure registers in each register kind."""
+
+    entries_per_book = forms.IntegerField(
+        label=_("Số việc hộ tịch mỗi quyển sổ"),
+        min_value=1,
+        max_value=5000,
+        help_text=_("Khi quyển hiện tại đủ số này, việc tiếp theo được ghi vào quyển mới."),
+    )
+
+    def __init__(self, *args: object, procedures: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for value, label in Kind.choices:
+            field = ProcedureChoiceField(
+                label=label,
+                queryset=procedures,  # type: ignore[arg-type]
+                required=False,
+                empty_label=_("— Không đăng ký qua thủ tục nào —"),
+            )
+            if value == Kind.CHANGE:
+                field.help_text = _(
+                    "Mã quốc gia của thủ tục thay đổi, cải chính, bổ sung hộ tịch chưa được xác "
+                    "định: hãy chọn thủ tục tương ứng trong danh mục của đơn vị."
+                )
+            self.fields[f"procedure_{value}"] = field
+
+    def procedures_by_kind(self) -> dict[str, object]:
+        return {value: self.cleaned_data.get(f"procedure_{value}") for value in Kind.values}

@@ -18,6 +18,9 @@ from xaso.core.tenancy import UnitScopedQuerySet
 
 # Luật Hộ tịch 2014, Điều 15: parents register the birth within 60 days of it.
 ON_TIME_DAYS = 60
+# Entries per register book (quyển) before the next book opens. The legal number of pages
+# of a printed sổ hộ tịch (TT 04/2020/TT-BTP) is not in the domain notes: a unit setting.
+DEFAULT_ENTRIES_PER_BOOK = 200
 
 
 class Sex(models.TextChoices):
@@ -67,6 +70,63 @@ class CivilRegister(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} — quyển {self.book_number}"
+
+
+class CivilRegistrySettings(models.Model):
+    """A unit's civil registry settings, edited by its administrator."""
+
+    unit = models.OneToOneField(
+        "core.AdministrativeUnit", on_delete=models.CASCADE, related_name="civil_registry_settings"
+    )
+    entries_per_book = models.PositiveIntegerField(
+        _("số việc hộ tịch mỗi quyển sổ"), default=DEFAULT_ENTRIES_PER_BOOK
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cài đặt hộ tịch của đơn vị")
+        verbose_name_plural = _("cài đặt hộ tịch của đơn vị")
+        permissions = [("manage_civil_registry_settings", _("Cài đặt sổ hộ tịch của đơn vị"))]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}"
+
+
+class RegisterProcedure(models.Model):
+    """Which procedure of the unit's catalog registers in which register kind. A kind
+    without a row falls back to the procedure with the known national code; a row without
+    a procedure means the unit registers that kind through no procedure."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại việc hộ tịch"), max_length=20, choices=Kind.choices)
+    procedure = models.ForeignKey(
+        "dossiers.Procedure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thủ tục"),
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thủ tục đăng ký hộ tịch")
+        verbose_name_plural = _("thủ tục đăng ký hộ tịch")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="register_procedure_kind_unique"),
+            models.UniqueConstraint(
+                fields=["procedure"], name="register_procedure_procedure_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.procedure_id}"
 
 
 class CivilEntry(models.Model):

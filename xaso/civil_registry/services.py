@@ -30,14 +30,17 @@ from xaso.applicants.cccd import cccd_problems
 from xaso.applicants.cccd import normalize_cccd
 from xaso.applicants.models import Applicant
 from xaso.civil_registry import kinds
+from xaso.civil_registry import mapping
 from xaso.civil_registry.kinds import KindSpec
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import CivilEntryVersion
 from xaso.civil_registry.models import CivilRegister
+from xaso.civil_registry.models import CivilRegistrySettings
 from xaso.civil_registry.models import EntryPerson
 from xaso.civil_registry.models import ExtractCopy
 from xaso.civil_registry.models import Kind
 from xaso.civil_registry.models import PreparedRegistration
+from xaso.civil_registry.models import RegisterProcedure
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
@@ -54,6 +57,8 @@ from xaso.dossiers.services.reception import receive_dossier
 
 REGISTER_PERMISSION = "civil_registry.register_civil_status"
 VIEW_PERMISSION = "civil_registry.view_civil_registers"
+SETTINGS_PERMISSION = "civil_registry.manage_civil_registry_settings"
+MAX_ENTRIES_PER_BOOK = 5000
 # States in which the processing official works on the dossier.
 PROCESSING_STATUSES = (
     Dossier.Status.RECEIVED,
@@ -129,6 +134,79 @@ def entry_rows(spec: KindSpec, data: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+# --- the unit's settings (its administrator) --------------------------------------------------
+
+
+def unit_settings(unit_id: int) -> CivilRegistrySettings:
+    """The unit's settings (defaults, unsaved, when the administrator never saved them)."""
+    found = CivilRegistrySettings.objects.filter(unit_id=unit_id).first()
+    return found or CivilRegistrySettings(unit_id=unit_id)
+
+
+def settings_procedures(*, user: User) -> QuerySet[Procedure]:
+    """The catalog procedures the administrator may map to a register kind."""
+    return Procedure.objects.filter(unit_id=user.unit_id, is_active=True).order_by("code")
+
+
+@transaction.atomic
+def save_unit_settings(
+    *, actor: User, entries_per_book: int, procedures: dict[str, Procedure | None]
+) -> CivilRegistrySettings:
+    """Save the unit's entries per book and its procedure → register kind map, with an
+    audit row naming what changed. One procedure registers in one kind only."""
+    if not actor.has_perm(SETTINGS_PERMISSION) or actor.unit_id is None:
+        raise PermissionDenied
+    unit_id = actor.unit_id
+    errors: dict[str, list[str]] = {}
+    if not 1 <= entries_per_book <= MAX_ENTRIES_PER_BOOK:
+        errors["entries_per_book"] = [
+            _("Số việc mỗi quyển phải từ 1 đến %(max)s.") % {"max": MAX_ENTRIES_PER_BOOK}
+        ]
+    seen: dict[int, str] = {}
+    for kind, procedure in procedures.items():
+        if kind not in Kind.values:
+            raise ValidationError(_("Loại việc hộ tịch không hợp lệ."))
+        if procedure is None:
+            continue
+        if procedure.unit_id != unit_id:
+            raise PermissionDenied
+        if procedure.pk in seen:
+            errors.setdefault(f"procedure_{kind}", []).append(
+                _("Thủ tục này đã được chọn cho loại “%(other)s”: mỗi thủ tục chỉ ghi vào một sổ.")
+                % {"other": Kind(seen[procedure.pk]).label}
+            )
+        seen[procedure.pk] = kind
+    if errors:
+        raise ValidationError(errors)
+    before = mapping.procedures_by_kind(unit_id)
+    current = CivilRegistrySettings.objects.select_for_update().filter(unit_id=unit_id).first()
+    old_per_book = current.entries_per_book if current else unit_settings(unit_id).entries_per_book
+    saved, _created = CivilRegistrySettings.objects.update_or_create(
+        unit_id=unit_id, defaults={"entries_per_book": entries_per_book, "updated_by": actor}
+    )
+    # Clear first: a procedure moving from one kind to another must not clash on the way.
+    RegisterProcedure.objects.filter(unit_id=unit_id).update(procedure=None)
+    for kind in Kind.values:
+        RegisterProcedure.objects.update_or_create(
+            unit_id=unit_id, kind=kind, defaults={"procedure": procedures.get(kind)}
+        )
+    changes = {
+        kind: [
+            before[kind].code if before.get(kind) else "",
+            procedures[kind].code if procedures.get(kind) else "",
+        ]
+        for kind in Kind.values
+        if (before.get(kind) and before[kind].pk) != (procedures.get(kind) and procedures[kind].pk)
+    }
+    record_audit_event(
+        action="civil_registry.settings_changed",
+        actor=actor,
+        target=saved,
+        data={"entries_per_book": [old_per_book, entries_per_book], "procedures": changes},
+    )
+    return saved
+
+
 # --- the form's initial values ---------------------------------------------------------------
 
 
@@ -143,7 +221,7 @@ def form_initial(*, dossier: Dossier) -> dict[str, Any]:
     """The registration form's initial values: the dossier's declared data, the applicant
     (declarant, the person asking for a marital-status paper, …) and the applicant
     directory (a person named by CCCD fills in their name and date of birth)."""
-    kind = kinds.kind_for_procedure(dossier.procedure.code)
+    kind = mapping.kind_for_procedure(dossier.procedure)
     if kind is None:
         return {}
     spec = kinds.spec_for(kind)
@@ -190,7 +268,7 @@ def _lock_dossier(dossier: Dossier, kind_wanted: str | None = None) -> tuple[Dos
         .select_related("procedure", "applicant")
         .get(pk=dossier.pk)
     )
-    kind = kinds.kind_for_procedure(locked.procedure.code)
+    kind = mapping.kind_for_procedure(locked.procedure)
     if kind is None or (kind_wanted is not None and kind != kind_wanted):
         raise NotACivilDossierError(_("Hồ sơ này không thuộc thủ tục đăng ký hộ tịch phù hợp."))
     if CivilEntry.objects.filter(dossier=locked).exists():
@@ -423,6 +501,8 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
     target entry plus an entry in the change register. Runs inside the approval."""
     if CivilEntry.objects.filter(dossier=dossier).exists():
         return
+    if mapping.kind_for_procedure(dossier.procedure) is None:
+        return  # the same code maps to a register in another unit, not in this one
     prepared = (
         PreparedRegistration.objects.select_related("prepared_by", "target")
         .filter(dossier=dossier)
@@ -549,6 +629,12 @@ def _apply_correction(
             "fields": fields,
             "before": {name: before.get(name) for name in fields},
             "after": {name: after.get(name) for name in fields},
+            # Readable on the audit page: the field's label, old → new value.
+            "changes": [
+                f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'}"
+                f" → {kinds.display_value(spec, name, after.get(name)) or '—'}"
+                for name in fields
+            ],
             "reason": prepared.reason,
             "change_type": prepared.change_type,
             "dossier": dossier.code,

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("ho-so/<int:dossier_pk>/to-dang-ky/", views.prepared_detail, name="prepared_detail"),
     path("ho-so/<int:dossier_pk>/", views.record_for_dossier, name="record_for_dossier"),
+    path("cai-dat/", views.unit_settings, name="unit_settings"),
     path("so/", views.register_list, name="register_list"),
     path("so/in/", views.register_print, name="register_print"),
     path("so/xlsx/", views.register_xlsx, name="register_xlsx"),

@@ -25,10 +25,12 @@ from django.views.decorators.http import require_POST
 from xaso.applicants.models import Applicant
 from xaso.civil_registry import exports
 from xaso.civil_registry import kinds
+from xaso.civil_registry import mapping
 from xaso.civil_registry import services
 from xaso.civil_registry.forms import ExtractRequestForm
 from xaso.civil_registry.forms import RegisterSearchForm
 from xaso.civil_registry.forms import TargetSearchForm
+from xaso.civil_registry.forms import UnitSettingsForm
 from xaso.civil_registry.forms import with_change
 from xaso.civil_registry.forms import with_checkbox
 from xaso.civil_registry.models import CivilEntry
@@ -70,7 +72,7 @@ def _dossier_for_registration(request: HttpRequest, dossier_pk: int) -> tuple[Us
 @require_http_methods(["GET", "POST"])
 def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
     actor, dossier = _dossier_for_registration(request, dossier_pk)
-    kind = kinds.kind_for_procedure(dossier.procedure.code)
+    kind = mapping.kind_for_procedure(dossier.procedure)
     if kind is None:
         raise Http404
     if kind == Kind.CHANGE:
@@ -118,7 +120,7 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
     actor, dossier = _dossier_for_registration(request, dossier_pk)
-    if kinds.kind_for_procedure(dossier.procedure.code) != Kind.CHANGE:
+    if mapping.kind_for_procedure(dossier.procedure) != Kind.CHANGE:
         raise Http404
     existing = CivilEntry.objects.filter(dossier=dossier).first()
     if existing is not None:
@@ -409,6 +411,40 @@ def verify_extract(request: HttpRequest, token: str) -> HttpResponse:
     except Http404:
         return render(request, "civil_registry/verify_unknown.html", status=404)
     return render(request, "civil_registry/verify_extract.html", {"copy": copy})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_settings(request: HttpRequest) -> HttpResponse:
+    """The unit administrator maps the catalog's procedures to the register kinds and sets
+    the number of entries per register book."""
+    actor = _actor(request)
+    _require(actor, services.SETTINGS_PERMISSION)
+    if actor.unit_id is None:
+        raise PermissionDenied
+    procedures = services.settings_procedures(user=actor)
+    if request.method == "POST":
+        form = UnitSettingsForm(request.POST, procedures=procedures)
+        if form.is_valid():
+            try:
+                services.save_unit_settings(
+                    actor=actor,
+                    entries_per_book=form.cleaned_data["entries_per_book"],
+                    procedures=form.procedures_by_kind(),  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu cài đặt hộ tịch của đơn vị."))
+                return redirect("civil_registry:unit_settings")
+    else:
+        initial: dict[str, object] = {
+            "entries_per_book": services.unit_settings(actor.unit_id).entries_per_book
+        }
+        for kind, procedure in mapping.procedures_by_kind(actor.unit_id).items():
+            initial[f"procedure_{kind}"] = procedure.pk if procedure else None
+        form = UnitSettingsForm(initial=initial, procedures=procedures)
+    return render(request, "civil_registry/unit_settings.html", {"form": form})
 
 
 # --- registers: print, XLSX, PDF --------------------------------------------------------------
