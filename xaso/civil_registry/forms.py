@@ -37,7 +37,13 @@ class KindForm(forms.Form):
     messages), so fields are optional here unless a value is needed to parse at all."""
 
     def entry_data(self) -> dict[str, object]:
-        return {name: self.cleaned_data.get(name) for name in self.fields if name != "checked"}
+        # The services keep only the kind's fields; the official's check and the fee
+        # exemption are read separately.
+        return {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if name not in ("checked", "fee_exemption")
+        }
 
 
 class BirthForm(KindForm):
@@ -168,6 +174,27 @@ class ChangeForm(KindForm):
 
 
 CHECKED_LABEL = _("Tôi đã kiểm tra, đối chiếu các thông tin trên với giấy tờ của hồ sơ")
+# Luật Hộ tịch Đ11 (shared/domain/procedures.md): exempt from every hộ tịch fee. The values
+# are kinds.EXEMPT_CATEGORIES (the reason recorded on the dossier).
+FEE_EXEMPTION_CHOICES = [
+    ("", _("Không miễn")),
+    ("Gia đình người có công với cách mạng", _("Gia đình người có công với cách mạng")),
+    ("Thành viên hộ nghèo", _("Thành viên hộ nghèo")),
+    ("Người khuyết tật", _("Người khuyết tật")),
+]
+
+
+def _exemption_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Miễn lệ phí (Điều 11 Luật Hộ tịch)"),
+        choices=FEE_EXEMPTION_CHOICES,
+        required=False,
+        help_text=_(
+            "Người thuộc gia đình có công với cách mạng, hộ nghèo, người khuyết tật được miễn "
+            "lệ phí hộ tịch; đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết hôn của công dân "
+            "Việt Nam cư trú trong nước được miễn tự động."
+        ),
+    )
 
 
 def with_checkbox(form_class: type[KindForm]) -> type[KindForm]:
@@ -175,7 +202,10 @@ def with_checkbox(form_class: type[KindForm]) -> type[KindForm]:
     return type(
         f"Checked{form_class.__name__}",
         (form_class,),
-        {"checked": forms.BooleanField(label=CHECKED_LABEL, required=True)},
+        {
+            "fee_exemption": _exemption_field(),
+            "checked": forms.BooleanField(label=CHECKED_LABEL, required=True),
+        },
     )
 
 
@@ -193,6 +223,7 @@ def with_change(form_class: type[KindForm]) -> type[KindForm]:
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             ),
+            "fee_exemption": _exemption_field(),
             "checked": forms.BooleanField(label=CHECKED_LABEL, required=True),
         },
     )
@@ -216,15 +247,6 @@ class TargetSearchForm(forms.Form):
         required=False,
         max_length=200,
     )
-
-
-# Luật Hộ tịch Đ11 (shared/domain/procedures.md): exempt from every hộ tịch fee.
-FEE_EXEMPTION_CHOICES = [
-    ("", _("Không miễn")),
-    ("Gia đình người có công với cách mạng", _("Gia đình người có công với cách mạng")),
-    ("Thành viên hộ nghèo", _("Thành viên hộ nghèo")),
-    ("Người khuyết tật", _("Người khuyết tật")),
-]
 
 
 class ExtractRequestForm(forms.Form):

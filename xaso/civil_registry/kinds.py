@@ -222,8 +222,22 @@ def _check_marriage(data: dict[str, Any], registered_on: datetime.date, errors: 
         )
 
 
+def _is_vietnamese(nationality: Any) -> bool:
+    text = str(nationality or "").strip().casefold()
+    return text in {"", "việt nam", "viet nam", "vn"}
+
+
 def _marriage_timeliness(data: dict[str, Any], registered_on: datetime.date) -> tuple[bool, str]:
-    return False, _("Miễn lệ phí đăng ký kết hôn cho công dân Việt Nam cư trú trong nước")
+    # Luật Hộ tịch Đ11: free for Vietnamese citizens residing in Vietnam. Residence abroad
+    # cannot be read from the form's free-text address: only the nationality is checked.
+    if _is_vietnamese(data.get("husband_nationality")) and _is_vietnamese(
+        data.get("wife_nationality")
+    ):
+        return False, _(
+            "Miễn lệ phí đăng ký kết hôn của công dân Việt Nam cư trú ở trong nước (Điều 11 "
+            "Luật Hộ tịch)"
+        )
+    return False, ""
 
 
 def _guardianship_timeliness(
@@ -277,6 +291,28 @@ def _check_guardianship(data: dict[str, Any], registered_on: datetime.date, erro
         required_message=_("Hãy nhập ngày sinh người được giám hộ."),
     )
     _require(data, errors, "basis", _("Hãy ghi căn cứ xác lập việc giám hộ."))
+
+
+# Luật Hộ tịch Đ11 (procedures.md §1): people exempt from every hộ tịch fee.
+EXEMPT_CATEGORIES = (
+    "Gia đình người có công với cách mạng",
+    "Thành viên hộ nghèo",
+    "Người khuyết tật",
+)
+
+
+def exemption_reason(category: str) -> str:
+    return _("Miễn lệ phí hộ tịch: %(category)s (Điều 11 Luật Hộ tịch)") % {"category": category}
+
+
+def late_fee_basis(kind: str) -> str:
+    return _("Đăng ký %(kind)s quá hạn: lệ phí theo nghị quyết của HĐND tỉnh") % {
+        "kind": str(Kind(kind).label).lower()
+    }
+
+
+def catalog_fee_basis() -> str:
+    return _("Lệ phí theo nghị quyết của HĐND tỉnh (danh mục thủ tục của đơn vị)")
 
 
 # --- the kinds --------------------------------------------------------------------------

@@ -262,6 +262,8 @@ class PreparedRegistration(models.Model):
     )
     change_type = models.CharField(_("loại thay đổi"), max_length=30, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
+    # Luật Hộ tịch Đ11: the exempt category the official recorded (kinds.EXEMPT_CATEGORIES).
+    fee_exemption = models.CharField(_("diện miễn lệ phí"), max_length=100, blank=True)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -54,6 +54,7 @@ from xaso.dossiers.services.reception import RECEIVE_PERMISSION
 from xaso.dossiers.services.reception import ReceptionData
 from xaso.dossiers.services.reception import fee_quote
 from xaso.dossiers.services.reception import receive_dossier
+from xaso.dossiers.services.results import requote_fee
 
 REGISTER_PERMISSION = "civil_registry.register_civil_status"
 VIEW_PERMISSION = "civil_registry.view_civil_registers"
@@ -281,13 +282,74 @@ def _lock_dossier(dossier: Dossier, kind_wanted: str | None = None) -> tuple[Dos
     return locked, kind
 
 
+def _check_exemption(fee_exemption: str) -> str:
+    category = (fee_exemption or "").strip()
+    if category and category not in kinds.EXEMPT_CATEGORIES:
+        raise ValidationError({"fee_exemption": [_("Diện miễn lệ phí không hợp lệ.")]})
+    return category
+
+
+def registration_fee(
+    *,
+    spec: KindSpec,
+    values: dict[str, Any],
+    procedure: Procedure,
+    channel: str,
+    registered_on: datetime.date,
+    fee_exemption: str = "",
+) -> tuple[int, str, str]:
+    """(fee due, exemption reason, fee basis) of a registration, Luật Hộ tịch Đ11: the
+    exempt categories and the free events (on-time birth and death, guardianship, marriage
+    of Vietnamese citizens in Vietnam) pay nothing, with the reason; otherwise the catalog's
+    rate (set by the provincial People's Council), e.g. the late-registration fee."""
+    if fee_exemption:
+        return 0, kinds.exemption_reason(fee_exemption), ""
+    late = False
+    if spec.timeliness is not None:
+        late, free_reason = spec.timeliness(values, registered_on)
+        if free_reason:
+            return 0, free_reason, ""
+    total = fee_quote(procedure, channel=channel).total
+    basis = kinds.late_fee_basis(spec.kind) if late else kinds.catalog_fee_basis()
+    return total, "", basis
+
+
+def _requote(
+    *,
+    actor: User,
+    dossier: Dossier,
+    spec: KindSpec,
+    values: dict[str, Any],
+    registered_on: datetime.date,
+    fee_exemption: str,
+) -> tuple[int, str]:
+    """Correct the dossier's fee quote to what the registration really costs."""
+    due, reason, basis = registration_fee(
+        spec=spec,
+        values=values,
+        procedure=dossier.procedure,
+        channel=dossier.channel,
+        registered_on=registered_on,
+        fee_exemption=fee_exemption,
+    )
+    requote_fee(actor=actor, dossier=dossier, fee_due=due, fee_exemption=reason, fee_basis=basis)
+    return due, reason
+
+
 @transaction.atomic
 def prepare_registration(
-    *, actor: User, dossier: Dossier, data: dict[str, Any], today: datetime.date | None = None
+    *,
+    actor: User,
+    dossier: Dossier,
+    data: dict[str, Any],
+    fee_exemption: str = "",
+    today: datetime.date | None = None,
 ) -> PreparedRegistration:
     """Check and save the registration the official completed on `dossier` (not yet in the
     register: the leader's approval of the dossier puts it there). The checked values are
-    written back to the dossier's declared data. Saving again replaces the earlier draft.
+    written back to the dossier's declared data, and the dossier's fee quote is corrected
+    (Luật Hộ tịch Đ11; `fee_exemption`: an exempt category). Saving again replaces the
+    earlier draft.
 
     Raises PermissionDenied, DomainError or ValidationError; nothing is written then.
     """
@@ -296,9 +358,21 @@ def prepare_registration(
     if kind == Kind.CHANGE:
         raise NotACivilDossierError(_("Hồ sơ cải chính được lập trên trang thay đổi, cải chính."))
     spec = kinds.spec_for(kind)
+    category = _check_exemption(fee_exemption)
     values = clean_values(spec, data)
-    validate(spec, values, registered_on=today or timezone.localdate())
-    prepared = _save_preparation(actor=actor, dossier=locked, kind=kind, data=to_json(values))
+    registered_on = today or timezone.localdate()
+    validate(spec, values, registered_on=registered_on)
+    prepared = _save_preparation(
+        actor=actor, dossier=locked, kind=kind, data=to_json(values), fee_exemption=category
+    )
+    _requote(
+        actor=actor,
+        dossier=locked,
+        spec=spec,
+        values=values,
+        registered_on=registered_on,
+        fee_exemption=category,
+    )
     # What the official checked becomes the dossier's declared data (typed once).
     locked.declared_data = {**(locked.declared_data or {}), **to_json(values)}
     locked.save(update_fields=["declared_data"])
@@ -314,6 +388,7 @@ def _save_preparation(
     target: CivilEntry | None = None,
     change_type: str = "",
     reason: str = "",
+    fee_exemption: str = "",
 ) -> PreparedRegistration:
     prepared, created = PreparedRegistration.objects.update_or_create(
         dossier=dossier,
@@ -324,6 +399,7 @@ def _save_preparation(
             "target": target,
             "change_type": change_type,
             "reason": reason,
+            "fee_exemption": fee_exemption,
             "prepared_by": actor,
             "prepared_at": timezone.now(),
         },
@@ -350,10 +426,13 @@ def prepare_correction(
     data: dict[str, Any],
     change_type: str,
     reason: str,
+    fee_exemption: str = "",
 ) -> PreparedRegistration:
     """Save the change (thay đổi, cải chính, bổ sung, xác định lại dân tộc) of `target`
-    asked for by a correction dossier; the approval applies it as a new version."""
+    asked for by a correction dossier; the approval applies it as a new version. The
+    dossier's fee quote becomes the catalog's rate, or 0 for an exempt category."""
     _check_actor(actor, dossier.unit_id)
+    category = _check_exemption(fee_exemption)
     if target.unit_id != dossier.unit_id:
         raise PermissionDenied
     locked, _kind = _lock_dossier(dossier, Kind.CHANGE)
@@ -371,7 +450,7 @@ def prepare_correction(
     if errors:
         raise ValidationError(errors)
     validate(spec, from_json(spec, values), registered_on=target.registered_on)
-    return _save_preparation(
+    prepared = _save_preparation(
         actor=actor,
         dossier=locked,
         kind=Kind.CHANGE,
@@ -379,7 +458,17 @@ def prepare_correction(
         target=target,
         change_type=change_type,
         reason=reason.strip(),
+        fee_exemption=category,
     )
+    _requote(
+        actor=actor,
+        dossier=locked,
+        spec=kinds.spec_for(Kind.CHANGE),
+        values={},
+        registered_on=timezone.localdate(),
+        fee_exemption=category,
+    )
+    return prepared
 
 
 # --- the leader's approval creates the entry ----------------------------------------------------
@@ -439,6 +528,7 @@ def _create_entry(
     values: dict[str, Any],
     registered_on: datetime.date,
     target: CivilEntry | None = None,
+    fee_exempt_reason: str | None = None,
 ) -> CivilEntry:
     register = _register_for(
         dossier.unit_id if dossier else actor.unit_id, spec.kind, registered_on.year
@@ -446,6 +536,8 @@ def _create_entry(
     is_late, exempt = False, ""
     if spec.timeliness is not None:
         is_late, exempt = spec.timeliness(values, registered_on)
+    if fee_exempt_reason is not None:
+        exempt = fee_exempt_reason
     entry = CivilEntry(
         unit_id=register.unit_id,
         register=register,
@@ -517,6 +609,14 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
         )
     today = timezone.localdate()
     if prepared.kind == Kind.CHANGE:
+        _requote(
+            actor=approver,
+            dossier=dossier,
+            spec=kinds.spec_for(Kind.CHANGE),
+            values={},
+            registered_on=today,
+            fee_exemption=prepared.fee_exemption,
+        )
         entry = _apply_correction(approver=approver, prepared=prepared, dossier=dossier, day=today)
         summary = _("Trích lục thay đổi, cải chính hộ tịch của %(name)s") % {
             "name": entry.main_name
@@ -525,6 +625,16 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
         spec = kinds.spec_for(prepared.kind)
         values = from_json(spec, prepared.data)
         validate(spec, values, registered_on=today)
+        # Registered today: the fee follows today's date (an on-time window may have passed
+        # since the official saved the form).
+        _due, exempt = _requote(
+            actor=approver,
+            dossier=dossier,
+            spec=spec,
+            values=values,
+            registered_on=today,
+            fee_exemption=prepared.fee_exemption,
+        )
         entry = _create_entry(
             actor=prepared.prepared_by,
             approver=approver,
@@ -532,6 +642,7 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
             spec=spec,
             values=values,
             registered_on=today,
+            fee_exempt_reason=exempt,
         )
         summary = _("%(title)s của %(name)s") % {"title": spec.title, "name": entry.main_name}
     record_audit_event(

@@ -68,6 +68,30 @@ def _dossier_for_registration(request: HttpRequest, dossier_pk: int) -> tuple[Us
     return actor, dossier
 
 
+def _fee_message(request: HttpRequest, dossier: Dossier) -> None:
+    """Tell the official what the dossier's fee became (Luật Hộ tịch Đ11)."""
+    dossier.refresh_from_db(fields=["fee_due", "fee_exemption", "fee_basis"])
+    if dossier.fee_due:
+        messages.info(
+            request,
+            _("Lệ phí phải nộp: %(fee)s đồng (%(basis)s).")
+            % {"fee": f"{dossier.fee_due:,}".replace(",", "."), "basis": dossier.fee_basis},
+        )
+    elif dossier.fee_exemption:
+        messages.info(
+            request, _("Không thu lệ phí: %(reason)s.") % {"reason": dossier.fee_exemption}
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Danh mục thủ tục của đơn vị chưa có mức lệ phí (theo nghị quyết của HĐND tỉnh) "
+                "cho việc này: hồ sơ chưa có khoản phải nộp. %(basis)s."
+            )
+            % {"basis": dossier.fee_basis},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
@@ -88,7 +112,12 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.prepare_registration(actor=actor, dossier=dossier, data=form.entry_data())
+                services.prepare_registration(
+                    actor=actor,
+                    dossier=dossier,
+                    data=form.entry_data(),
+                    fee_exemption=form.cleaned_data.get("fee_exemption") or "",
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             except DomainError as error:
@@ -101,10 +130,14 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
                         "đạo phê duyệt hồ sơ."
                     ),
                 )
+                _fee_message(request, dossier)
                 return redirect("dossiers:dossier_detail", pk=dossier.pk)
     else:
         initial = (
-            services.from_json(spec, prepared.data)
+            {
+                **services.from_json(spec, prepared.data),
+                "fee_exemption": prepared.fee_exemption,
+            }
             if prepared
             else services.form_initial(dossier=dossier)
         )
@@ -155,6 +188,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                         data=form.entry_data(),
                         change_type=form.cleaned_data.get("change_type") or "",
                         reason=form.cleaned_data.get("reason") or "",
+                        fee_exemption=form.cleaned_data.get("fee_exemption") or "",
                     )
                 except ValidationError as error:
                     add_service_errors(form, error)
@@ -168,6 +202,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                             "mới) khi lãnh đạo phê duyệt hồ sơ."
                         ),
                     )
+                    _fee_message(request, dossier)
                     return redirect("dossiers:dossier_detail", pk=dossier.pk)
         else:
             initial = services.from_json(spec, target.data)
@@ -176,6 +211,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                     **services.from_json(spec, prepared.data),
                     "change_type": prepared.change_type,
                     "reason": prepared.reason,
+                    "fee_exemption": prepared.fee_exemption,
                 }
             form = form_class(initial=initial)
     elif request.method == "POST":
