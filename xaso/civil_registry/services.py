@@ -153,8 +153,9 @@ def settings_procedures(*, user: User) -> QuerySet[Procedure]:
 def save_unit_settings(
     *, actor: User, entries_per_book: int, procedures: dict[str, Procedure | None]
 ) -> CivilRegistrySettings:
-    """Save the unit's entries per book and its procedure → register kind map, with an
-    audit row naming what changed. One procedure registers in one kind only."""
+    """Save the unit's entries per book and its procedure → register kind map (the kinds
+    given in `procedures`; None: no procedure), with an audit row naming what changed.
+    One procedure registers in one kind only."""
     if not actor.has_perm(SETTINGS_PERMISSION) or actor.unit_id is None:
         raise PermissionDenied
     unit_id = actor.unit_id
@@ -163,7 +164,14 @@ def save_unit_settings(
         errors["entries_per_book"] = [
             _("Số việc mỗi quyển phải từ 1 đến %(max)s.") % {"max": MAX_ENTRIES_PER_BOOK}
         ]
-    seen: dict[int, str] = {}
+    # Procedures already mapped to kinds not given here count too.
+    seen: dict[int, str] = {
+        procedure_id: kind
+        for kind, procedure_id in RegisterProcedure.objects.filter(unit_id=unit_id)
+        .exclude(kind__in=list(procedures))
+        .exclude(procedure=None)
+        .values_list("kind", "procedure_id")
+    }
     for kind, procedure in procedures.items():
         if kind not in Kind.values:
             raise ValidationError(_("Loại việc hộ tịch không hợp lệ."))
@@ -185,18 +193,21 @@ def save_unit_settings(
     saved, _created = CivilRegistrySettings.objects.update_or_create(
         unit_id=unit_id, defaults={"entries_per_book": entries_per_book, "updated_by": actor}
     )
-    # Clear first: a procedure moving from one kind to another must not clash on the way.
-    RegisterProcedure.objects.filter(unit_id=unit_id).update(procedure=None)
-    for kind in Kind.values:
+    # Kinds not given are left as they are. Clear the given ones first: a procedure moving
+    # from one kind to another must not clash on the way.
+    RegisterProcedure.objects.filter(unit_id=unit_id, kind__in=list(procedures)).update(
+        procedure=None
+    )
+    for kind in procedures:
         RegisterProcedure.objects.update_or_create(
-            unit_id=unit_id, kind=kind, defaults={"procedure": procedures.get(kind)}
+            unit_id=unit_id, kind=kind, defaults={"procedure": procedures[kind]}
         )
     changes = {
         kind: [
             before[kind].code if before.get(kind) else "",
             procedures[kind].code if procedures.get(kind) else "",
         ]
-        for kind in Kind.values
+        for kind in procedures
         if (before.get(kind) and before[kind].pk) != (procedures.get(kind) and procedures[kind].pk)
     }
     record_audit_event(
@@ -474,11 +485,23 @@ def prepare_correction(
 # --- the leader's approval creates the entry ----------------------------------------------------
 
 
-def _register_for(unit_id: int, kind: str, year: int) -> CivilRegister:
-    register, _created = CivilRegister.objects.get_or_create(
-        unit_id=unit_id, kind=kind, year=year, book_number=1
+def _current_book(unit_id: int, kind: str, year: int) -> CivilRegister:
+    """The book (quyển) the next entry of `kind` and `year` goes into: the latest one, or
+    a new one when it holds the unit's entries-per-book. Called with the entry number's
+    counter row locked, so parallel registrations see each other's entries here and a
+    book never takes more than its share nor two books open at once."""
+    latest = (
+        CivilRegister.objects.filter(unit_id=unit_id, kind=kind, year=year)
+        .order_by("-book_number")
+        .first()
     )
-    return register
+    if latest is None:
+        return CivilRegister.objects.create(unit_id=unit_id, kind=kind, year=year, book_number=1)
+    if latest.entries.count() < unit_settings(unit_id).entries_per_book:
+        return latest
+    return CivilRegister.objects.create(
+        unit_id=unit_id, kind=kind, year=year, book_number=latest.book_number + 1
+    )
 
 
 def _derived(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -530,9 +553,12 @@ def _create_entry(
     target: CivilEntry | None = None,
     fee_exempt_reason: str | None = None,
 ) -> CivilEntry:
-    register = _register_for(
-        dossier.unit_id if dossier else actor.unit_id, spec.kind, registered_on.year
-    )
+    unit = dossier.unit if dossier else actor.unit
+    year = registered_on.year
+    # The yearly number first (it locks the kind's counter), then its book: numbers run on
+    # across books within the year, with no repeat and no gap.
+    entry_number = allocate_number(unit=unit, register=f"{spec.kind}:{year}", period=str(year))
+    register = _current_book(unit.pk, spec.kind, year)
     is_late, exempt = False, ""
     if spec.timeliness is not None:
         is_late, exempt = spec.timeliness(values, registered_on)
@@ -552,9 +578,7 @@ def _create_entry(
         fee_exempt_reason=exempt,
         **_derived(spec, values),
     )
-    entry.entry_number = allocate_number(
-        unit=register.unit, register=f"{spec.kind}:{register.year}", period=str(register.year)
-    )
+    entry.entry_number = entry_number
     entry.save(force_insert=True)
     CivilEntryVersion.objects.create(
         unit_id=entry.unit_id,
@@ -958,6 +982,15 @@ def register_entries(*, user: User, kind: str, year: int) -> QuerySet[CivilEntry
         entries_for(user=user)
         .filter(kind=kind, register__year=year, unit_id=user.unit_id)
         .order_by("register__book_number", "entry_number")
+    )
+
+
+def register_books(*, user: User, kind: str, year: int) -> QuerySet[CivilRegister]:
+    """The books (quyển) of one register kind and year of the user's unit."""
+    if not can_view_registers(user) or user.unit_id is None:
+        return CivilRegister.objects.none()
+    return CivilRegister.objects.filter(unit_id=user.unit_id, kind=kind, year=year).order_by(
+        "book_number"
     )
 
 
