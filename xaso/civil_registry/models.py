@@ -9,6 +9,7 @@ CivilEntryVersion snapshot, so the original is never overwritten.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -70,6 +71,10 @@ class CivilRegister(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} — quyển {self.book_number}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class CivilRegistrySettings(models.Model):
@@ -170,6 +175,8 @@ class CivilEntry(models.Model):
     is_late = models.BooleanField(_("đăng ký quá hạn"), default=False)
     fee_exempt_reason = models.CharField(_("lý do miễn lệ phí"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Unguessable: the certificate's verification QR names it, never the entry's number.
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitScopedQuerySet.as_manager()

@@ -1013,6 +1013,20 @@ def verification_url(token: str) -> str:
     return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
 
 
+def certificate_verification_url(token: str) -> str:
+    """The public address a certificate's QR code points to."""
+    path = reverse("civil_registry:verify_certificate", args=[token])
+    return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def get_public_entry(*, token: str) -> CivilEntry:
+    """The entry a certificate's QR names (public: the page shows no personal data)."""
+    entry = CivilEntry.objects.select_related("unit", "register").filter(token=token).first()
+    if entry is None or not token:
+        raise Http404
+    return entry
+
+
 def get_public_extract(*, token: str) -> ExtractCopy:
     """The copy a verification QR names (public: the page shows no personal data)."""
     copy = ExtractCopy.objects.select_related("unit").filter(token=token).first()

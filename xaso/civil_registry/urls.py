@@ -26,4 +26,5 @@ urlpatterns = [
     path("ban-sao/<int:pk>/trich-luc.pdf", views.extract_copy_pdf, name="extract_copy_pdf"),
     # Public (no login): the verification page a copy's QR code points to.
     path("xac-minh/<str:token>/", views.verify_extract, name="verify_extract"),
+    path("xac-minh/giay/<str:token>/", views.verify_certificate, name="verify_certificate"),
 ]

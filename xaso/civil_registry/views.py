@@ -406,6 +406,15 @@ def _certificate_context(entry: CivilEntry, version_data: dict | None = None) ->
     }
 
 
+def _with_entry_qr(context: dict, entry: CivilEntry) -> dict:
+    """The certificate's verification QR (every entry has a token, migration 0010)."""
+    if entry.token:
+        url = services.certificate_verification_url(entry.token)
+        context["entry_verify_url"] = url
+        context["entry_qr"] = segno.make(url, error="m").png_data_uri(scale=4, border=1)
+    return context
+
+
 @login_required
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -413,7 +422,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(actor)
     entry = services.get_entry_for(user=actor, pk=pk)
     spec = kinds.spec_for(entry.kind)
-    pdf = render_pdf(spec.certificate_template, _certificate_context(entry))
+    pdf = render_pdf(spec.certificate_template, _with_entry_qr(_certificate_context(entry), entry))
     return pdf_response(pdf, f"{entry.kind}-{entry.register.year}-{entry.entry_number}.pdf")
 
 
@@ -437,6 +446,22 @@ def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     pdf = render_pdf("civil_registry/pdf/extract_copy.html", context)
     return pdf_response(pdf, f"ban-sao-trich-luc-{copy.year}-{copy.serial_number}.pdf")
+
+
+@require_GET
+def verify_certificate(request: HttpRequest, token: str) -> HttpResponse:
+    """Public (no login): what the QR on a certificate proves, and nothing personal."""
+    try:
+        entry = services.get_public_entry(token=token)
+    except Http404:
+        return render(
+            request, "civil_registry/verify_unknown.html", {"certificate": True}, status=404
+        )
+    return render(
+        request,
+        "civil_registry/verify_certificate.html",
+        {"entry": entry, "title": kinds.spec_for(entry.kind).title},
+    )
 
 
 @require_GET

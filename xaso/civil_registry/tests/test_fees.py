@@ -195,7 +195,9 @@ def test_a_late_registration_without_a_catalog_rate_warns_the_official(
 
     page = prepare_through_view(client_as(justice_official), dossier)
 
-    assert "Danh mục thủ tục của đơn vị chưa có mức lệ phí" in page.content.decode()
+    html = page.content.decode()
+    assert "Danh mục thủ tục của đơn vị chưa có mức lệ phí" in html
+    assert f"Căn cứ thu: {LATE_BIRTH} — danh mục thủ tục của đơn vị chưa có mức thu." in html
     dossier.refresh_from_db()
     assert (dossier.fee_due, dossier.fee_basis) == (0, LATE_BIRTH)
 
