@@ -94,6 +94,8 @@ def test_late_birth_pays_the_catalog_rate_shown_on_the_page_and_receipt(
     html = page.content.decode()
     assert f"Lệ phí phải nộp: 5.000 đồng ({LATE_BIRTH})." in html
     assert f"Căn cứ thu: {LATE_BIRTH}" in html
+    review = client_as(chairman).get(reverse("civil_registry:prepared_detail", args=[dossier.pk]))
+    assert f"Lệ phí: 5.000 đồng ({LATE_BIRTH})" in review.content.decode()
     dossier = forward_to_leader(dossier, justice_official, chairman)
     processing.approve_dossier(actor=chairman, dossier=dossier)
     entry = CivilEntry.objects.get(dossier=dossier)
