@@ -69,9 +69,9 @@ def test_full_book_opens_the_next_and_numbers_run_on(
     params = {"kind": "birth", "year": 2026}
     page = client.get(reverse("civil_registry:register_print"), params).content.decode()
     assert "Quyển số 2" in page
-    assert "<dt>Từ số</dt><dd>3 — ngày 20/11/2026</dd>" in page
-    assert "<dt>Đến số</dt><dd>4 — ngày 20/11/2026</dd>" in page
-    assert "<dt>Số việc</dt><dd>1 / 2</dd>" in page  # book 3
+    assert '<th scope="row">Từ số</th><td>3 — ngày 20/11/2026</td>' in page
+    assert '<th scope="row">Đến số</th><td>4 — ngày 20/11/2026</td>' in page
+    assert '<th scope="row">Số việc</th><td>1 / 2</td>' in page  # book 3
 
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("civil_registry:register_xlsx"), params).content)
