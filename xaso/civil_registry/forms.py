@@ -235,7 +235,7 @@ class RegisterSearchForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2999, required=False)
     q = forms.CharField(
-        label=_("Tìm theo họ tên, tên cha mẹ, ngày sinh hoặc số/năm"),
+        label=_("Tìm theo họ tên, tên cha mẹ, ngày sinh, số/năm hoặc số CCCD"),
         required=False,
         max_length=200,
     )

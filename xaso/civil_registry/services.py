@@ -932,6 +932,7 @@ def entries_for(*, user: User) -> QuerySet[CivilEntry]:
     return CivilEntry.objects.readable_by(user).select_related("register", "dossier", "unit")
 
 
+_CCCD_QUERY = re.compile(r"^\d{12}$")
 _NUMBER_QUERY = re.compile(r"^(?:s[oố]\s*)?(\d{1,7})\s*/\s*(\d{4})$", re.IGNORECASE)
 
 
@@ -940,7 +941,8 @@ def search_entries(
 ) -> QuerySet[CivilEntry]:
     """Entries matching `query`, across kinds unless `kind` is given: the main person's or
     the other people's names (diacritics-insensitive word prefixes), an exact date of birth
-    (dd/mm/yyyy or yyyy-mm-dd) or an entry number "N/YYYY"."""
+    (dd/mm/yyyy or yyyy-mm-dd), an entry number "N/YYYY" or the 12-digit CCCD of a person
+    linked to the entry in the applicant directory."""
     entries = entries_for(user=user)
     if kind:
         entries = entries.filter(kind=kind)
@@ -955,6 +957,9 @@ def search_entries(
         return entries.filter(
             entry_number=int(number.group(1)), register__year=int(number.group(2))
         )
+    if _CCCD_QUERY.match(text):
+        # A person's CCCD: the entries they are linked to (child, parent, spouse, …).
+        return entries.filter(people__applicant__id_number=text).distinct()
     return apply_search(entries, text)
 
 

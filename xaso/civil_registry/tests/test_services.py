@@ -450,6 +450,11 @@ def test_search_ignores_diacritics_and_covers_kinds_parents_dates_and_numbers(
     assert list(search_entries(user=chairman, query="02/11/2026")) == []
     assert list(search_entries(user=other_justice_official, query="nguyen")) == []
     assert get_entry_for(user=chairman, pk=entry.pk) == entry
+    # The declarant's CCCD (the father, linked to the applicant directory).
+    assert entry.people.filter(applicant__id_number="040095001234").exists()
+    assert list(search_entries(user=chairman, query="040095001234")) == [entry]
+    assert list(search_entries(user=chairman, query="040095009999")) == []
+    assert list(search_entries(user=other_justice_official, query="040095001234")) == []
 
 
 def test_an_extract_copy_is_received_with_the_catalog_fee_and_issued_at_approval(
