@@ -259,14 +259,12 @@ class ExtractRequestForm(forms.Form):
     )
 
 
-class ProcedureChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: object) -> str:
-        return f"{obj.code} — {obj.name}"  # type: ignore[attr-defined]
+KIND_CHOICES = [("", _("— Không ghi vào sổ hộ tịch —")), *Kind.choices]
 
 
 class UnitSettingsForm(forms.Form):
-    """The unit administrator's page: entries per register book and which catalog
-    procedure registers in each register kind."""
+    """The unit administrator's page: entries per register book and, for each procedure of
+    the unit's catalog, the register kind its dossiers are registered in."""
 
     entries_per_book = forms.IntegerField(
         label=_("Số việc hộ tịch mỗi quyển sổ"),
@@ -275,21 +273,22 @@ class UnitSettingsForm(forms.Form):
         help_text=_("Khi quyển hiện tại đủ số này, việc tiếp theo được ghi vào quyển mới."),
     )
 
-    def __init__(self, *args: object, procedures: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, procedures: list[object], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for value, label in Kind.choices:
-            field = ProcedureChoiceField(
-                label=label,
-                queryset=procedures,  # type: ignore[arg-type]
+        self.procedures = procedures
+        for procedure in procedures:
+            self.fields[f"kind_{procedure.pk}"] = forms.ChoiceField(  # type: ignore[attr-defined]
+                label=f"{procedure.code} — {procedure.name}",  # type: ignore[attr-defined]
+                choices=KIND_CHOICES,
                 required=False,
-                empty_label=_("— Không đăng ký qua thủ tục nào —"),
             )
-            if value == Kind.CHANGE:
-                field.help_text = _(
-                    "Mã quốc gia của thủ tục thay đổi, cải chính, bổ sung hộ tịch chưa được xác "
-                    "định: hãy chọn thủ tục tương ứng trong danh mục của đơn vị."
-                )
-            self.fields[f"procedure_{value}"] = field
 
-    def procedures_by_kind(self) -> dict[str, object]:
-        return {value: self.cleaned_data.get(f"procedure_{value}") for value in Kind.values}
+    def procedure_rows(self) -> list[tuple[object, forms.BoundField]]:
+        return [(procedure, self[f"kind_{procedure.pk}"]) for procedure in self.procedures]  # type: ignore[attr-defined]
+
+    def kinds_by_procedure(self) -> dict[object, str]:
+        return {
+            procedure: self.cleaned_data[f"kind_{procedure.pk}"]  # type: ignore[attr-defined]
+            for procedure in self.procedures
+            if self.cleaned_data.get(f"kind_{procedure.pk}")  # type: ignore[attr-defined]
+        }

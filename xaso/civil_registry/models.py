@@ -86,6 +86,8 @@ class CivilRegistrySettings(models.Model):
     entries_per_book = models.PositiveIntegerField(
         _("số việc hộ tịch mỗi quyển sổ"), default=DEFAULT_ENTRIES_PER_BOOK
     )
+    # Saved once by the administrator: from then on only RegisterProcedure rows count.
+    procedure_map_saved = models.BooleanField(_("đã lưu bảng thủ tục – sổ"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -103,17 +105,17 @@ class CivilRegistrySettings(models.Model):
 
 
 class RegisterProcedure(models.Model):
-    """Which procedure of the unit's catalog registers in which register kind. A kind
-    without a row falls back to the procedure with the known national code; a row without
-    a procedure means the unit registers that kind through no procedure."""
+    """A procedure of the unit's catalog whose dossiers register in a register kind. Until
+    the unit's administrator saves the map (CivilRegistrySettings.procedure_map_saved), the
+    procedures with the known national codes register by default (xaso.civil_registry.mapping);
+    several procedures may register in one kind (e.g. đăng ký lại khai sinh in the birth
+    register), one procedure in one kind only."""
 
     unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("loại việc hộ tịch"), max_length=20, choices=Kind.choices)
     procedure = models.ForeignKey(
         "dossiers.Procedure",
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="+",
         verbose_name=_("thủ tục"),
     )
@@ -124,7 +126,6 @@ class RegisterProcedure(models.Model):
         verbose_name = _("thủ tục đăng ký hộ tịch")
         verbose_name_plural = _("thủ tục đăng ký hộ tịch")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "kind"], name="register_procedure_kind_unique"),
             models.UniqueConstraint(
                 fields=["procedure"], name="register_procedure_procedure_unique"
             ),

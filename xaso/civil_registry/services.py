@@ -151,11 +151,14 @@ def settings_procedures(*, user: User) -> QuerySet[Procedure]:
 
 @transaction.atomic
 def save_unit_settings(
-    *, actor: User, entries_per_book: int, procedures: dict[str, Procedure | None]
+    *,
+    actor: User,
+    entries_per_book: int,
+    kinds_by_procedure: dict[Procedure, str] | None = None,
 ) -> CivilRegistrySettings:
-    """Save the unit's entries per book and its procedure → register kind map (the kinds
-    given in `procedures`; None: no procedure), with an audit row naming what changed.
-    One procedure registers in one kind only."""
+    """Save the unit's entries per book and, when given, its procedure → register kind map
+    (every registering procedure of the unit; procedures left out register in no kind),
+    with an audit row naming what changed."""
     if not actor.has_perm(SETTINGS_PERMISSION) or actor.unit_id is None:
         raise PermissionDenied
     unit_id = actor.unit_id
@@ -164,52 +167,37 @@ def save_unit_settings(
         errors["entries_per_book"] = [
             _("Số việc mỗi quyển phải từ 1 đến %(max)s.") % {"max": MAX_ENTRIES_PER_BOOK}
         ]
-    # Procedures already mapped to kinds not given here count too.
-    seen: dict[int, str] = {
-        procedure_id: kind
-        for kind, procedure_id in RegisterProcedure.objects.filter(unit_id=unit_id)
-        .exclude(kind__in=list(procedures))
-        .exclude(procedure=None)
-        .values_list("kind", "procedure_id")
-    }
-    for kind, procedure in procedures.items():
-        if kind not in Kind.values:
-            raise ValidationError(_("Loại việc hộ tịch không hợp lệ."))
-        if procedure is None:
-            continue
+    for procedure, kind in (kinds_by_procedure or {}).items():
         if procedure.unit_id != unit_id:
             raise PermissionDenied
-        if procedure.pk in seen:
-            errors.setdefault(f"procedure_{kind}", []).append(
-                _("Thủ tục này đã được chọn cho loại “%(other)s”: mỗi thủ tục chỉ ghi vào một sổ.")
-                % {"other": Kind(seen[procedure.pk]).label}
+        if kind not in Kind.values:
+            errors.setdefault(f"kind_{procedure.pk}", []).append(
+                _("Loại việc hộ tịch không hợp lệ.")
             )
-        seen[procedure.pk] = kind
     if errors:
         raise ValidationError(errors)
-    before = mapping.procedures_by_kind(unit_id)
     current = CivilRegistrySettings.objects.select_for_update().filter(unit_id=unit_id).first()
     old_per_book = current.entries_per_book if current else unit_settings(unit_id).entries_per_book
-    saved, _created = CivilRegistrySettings.objects.update_or_create(
-        unit_id=unit_id, defaults={"entries_per_book": entries_per_book, "updated_by": actor}
-    )
-    # Kinds not given are left as they are. Clear the given ones first: a procedure moving
-    # from one kind to another must not clash on the way.
-    RegisterProcedure.objects.filter(unit_id=unit_id, kind__in=list(procedures)).update(
-        procedure=None
-    )
-    for kind in procedures:
-        RegisterProcedure.objects.update_or_create(
-            unit_id=unit_id, kind=kind, defaults={"procedure": procedures[kind]}
+    defaults: dict[str, Any] = {"entries_per_book": entries_per_book, "updated_by": actor}
+    changes: dict[str, list[str]] = {}
+    if kinds_by_procedure is not None:
+        before = mapping.kinds_by_procedure(unit_id)
+        after = {procedure.pk: kind for procedure, kind in kinds_by_procedure.items()}
+        codes = dict(Procedure.objects.filter(unit_id=unit_id).values_list("pk", "code"))
+        changes = {
+            codes[pk]: [before.get(pk, ""), after.get(pk, "")]
+            for pk in sorted(set(before) | set(after))
+            if before.get(pk) != after.get(pk)
+        }
+        RegisterProcedure.objects.filter(unit_id=unit_id).delete()
+        RegisterProcedure.objects.bulk_create(
+            RegisterProcedure(unit_id=unit_id, kind=kind, procedure=procedure)
+            for procedure, kind in kinds_by_procedure.items()
         )
-    changes = {
-        kind: [
-            before[kind].code if before.get(kind) else "",
-            procedures[kind].code if procedures.get(kind) else "",
-        ]
-        for kind in procedures
-        if (before.get(kind) and before[kind].pk) != (procedures.get(kind) and procedures[kind].pk)
-    }
+        defaults["procedure_map_saved"] = True
+    saved, _created = CivilRegistrySettings.objects.update_or_create(
+        unit_id=unit_id, defaults=defaults
+    )
     record_audit_event(
         action="civil_registry.settings_changed",
         actor=actor,

@@ -483,7 +483,7 @@ def unit_settings(request: HttpRequest) -> HttpResponse:
     _require(actor, services.SETTINGS_PERMISSION)
     if actor.unit_id is None:
         raise PermissionDenied
-    procedures = services.settings_procedures(user=actor)
+    procedures = list(services.settings_procedures(user=actor))
     if request.method == "POST":
         form = UnitSettingsForm(request.POST, procedures=procedures)
         if form.is_valid():
@@ -491,7 +491,7 @@ def unit_settings(request: HttpRequest) -> HttpResponse:
                 services.save_unit_settings(
                     actor=actor,
                     entries_per_book=form.cleaned_data["entries_per_book"],
-                    procedures=form.procedures_by_kind(),  # type: ignore[arg-type]
+                    kinds_by_procedure=form.kinds_by_procedure(),  # type: ignore[arg-type]
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -499,13 +499,21 @@ def unit_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã lưu cài đặt hộ tịch của đơn vị."))
                 return redirect("civil_registry:unit_settings")
     else:
+        current = mapping.kinds_by_procedure(actor.unit_id)
         initial: dict[str, object] = {
-            "entries_per_book": services.unit_settings(actor.unit_id).entries_per_book
+            "entries_per_book": services.unit_settings(actor.unit_id).entries_per_book,
+            **{f"kind_{procedure.pk}": current.get(procedure.pk, "") for procedure in procedures},
         }
-        for kind, procedure in mapping.procedures_by_kind(actor.unit_id).items():
-            initial[f"procedure_{kind}"] = procedure.pk if procedure else None
         form = UnitSettingsForm(initial=initial, procedures=procedures)
-    return render(request, "civil_registry/unit_settings.html", {"form": form})
+    mapped = set(mapping.kinds_by_procedure(actor.unit_id).values())
+    return render(
+        request,
+        "civil_registry/unit_settings.html",
+        {
+            "form": form,
+            "unmapped": [label for value, label in Kind.choices if value not in mapped],
+        },
+    )
 
 
 # --- registers: print, XLSX, PDF --------------------------------------------------------------

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('entries_per_book', models.PositiveIntegerField(default=200, verbose_name='số việc hộ tịch mỗi quyển sổ')),
+                ('procedure_map_saved', models.BooleanField(default=False, verbose_name='đã lưu bảng thủ tục – sổ')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='civil_registry_settings', to='core.administrativeunit')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -35,13 +36,13 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('birth', 'Khai sinh'), ('death', 'Khai tử'), ('marriage', 'Kết hôn'), ('marital_status', 'Xác nhận tình trạng hôn nhân'), ('parent_child', 'Nhận cha, mẹ, con'), ('change', 'Thay đổi, cải chính, bổ sung hộ tịch'), ('guardianship', 'Giám hộ')], max_length=20, verbose_name='loại việc hộ tịch')),
-                ('procedure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossiers.procedure', verbose_name='thủ tục')),
+                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossiers.procedure', verbose_name='thủ tục')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.administrativeunit')),
             ],
             options={
                 'verbose_name': 'thủ tục đăng ký hộ tịch',
                 'verbose_name_plural': 'thủ tục đăng ký hộ tịch',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'kind'), name='register_procedure_kind_unique'), models.UniqueConstraint(fields=('procedure',), name='register_procedure_procedure_unique')],
+                'constraints': [models.UniqueConstraint(fields=('procedure',), name='register_procedure_procedure_unique')],
             },
         ),
     ]

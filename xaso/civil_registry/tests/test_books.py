@@ -30,7 +30,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def set_per_book(admin, count: int) -> None:
-    services.save_unit_settings(actor=admin, entries_per_book=count, procedures={})
+    services.save_unit_settings(actor=admin, entries_per_book=count)
 
 
 def test_default_entries_per_book(identified_commune):
@@ -43,7 +43,7 @@ def test_full_book_opens_the_next_and_numbers_run_on(
 ):
     client_as(unit_admin).post(
         reverse("civil_registry:unit_settings"),
-        {"entries_per_book": "2", "procedure_birth": birth_procedure.pk},
+        {"entries_per_book": "2", f"kind_{birth_procedure.pk}": "birth"},
     )
     entries = []
     for name in NAMES:

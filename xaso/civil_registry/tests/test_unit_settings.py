@@ -43,7 +43,7 @@ def _selected(html: str, name: str) -> str:
     """The value of the selected option of select `name`."""
     block = html[html.index(f'name="{name}"') :]
     block = block[: block.index("</select>")]
-    found = re.search(r'<option value="(\d+)" selected>', block)
+    found = re.search(r'<option value="(\w*)" selected>', block)
     return found.group(1) if found else ""
 
 
@@ -55,9 +55,11 @@ def test_demo_commune_runs_a_correction_end_to_end(demo, client):
     # The administrator's page shows the correction procedure chosen from the catalog.
     client.force_login(demo["quantri"])
     page = client.get(reverse("civil_registry:unit_settings")).content.decode()
-    assert _selected(page, "procedure_change") == str(correction.pk)
+    assert _selected(page, f"kind_{correction.pk}") == "change"
     birth = Procedure.objects.get(unit=unit, code="1.001193")
-    assert _selected(page, "procedure_birth") == str(birth.pk)
+    assert _selected(page, f"kind_{birth.pk}") == "birth"
+    certification = Procedure.objects.get(unit=unit, code="2.000815")
+    assert _selected(page, f"kind_{certification.pk}") == ""
 
     entry = CivilEntry.objects.get(unit=unit, main_name="Lương Minh Khôi")
     original = dict(entry.data)
@@ -134,21 +136,32 @@ def test_administrator_maps_another_catalog_procedure_to_corrections(
 ):
     local = procedure_for(identified_commune, "43.HT.07", "Cải chính hộ tịch (mã của tỉnh)")
     birth = procedure_for(identified_commune, "1.001193", "Đăng ký khai sinh")
+    again = procedure_for(identified_commune, "1.004884", "Đăng ký lại khai sinh")
     dossier = receive(local, father)
     assert mapping.kind_for_procedure(local) is None
+    assert mapping.kind_for_procedure(birth) == "birth"  # by the national code
     url = reverse("civil_registry:unit_settings")
     client = client_as(unit_admin)
+    page = client.get(url).content.decode()
+    assert "Chưa có thủ tục nào ghi vào các sổ:" in page
 
     response = client.post(
-        url, {"entries_per_book": "150", "procedure_birth": birth.pk, "procedure_change": local.pk}
+        url,
+        {
+            "entries_per_book": "150",
+            f"kind_{birth.pk}": "birth",
+            f"kind_{again.pk}": "birth",
+            f"kind_{local.pk}": "change",
+        },
     )
 
     assert response.status_code == 302
     assert mapping.kind_for_procedure(local) == "change"
     assert mapping.kind_for_procedure(birth) == "birth"
+    assert mapping.kind_for_procedure(again) == "birth"  # two procedures, one register
     assert CivilRegistrySettings.objects.get(unit=identified_commune).entries_per_book == 150
     event = AuditEvent.objects.get(action="civil_registry.settings_changed")
-    assert event.data["procedures"] == {"change": ["", "43.HT.07"]}
+    assert event.data["procedures"] == {"1.004884": ["", "birth"], "43.HT.07": ["", "change"]}
     assert event.data["entries_per_book"] == [200, 150]
     # The justice official now finds the correction form from the dossier.
     link = reverse("civil_registry:prepare_from_dossier", args=[dossier.pk])
@@ -157,9 +170,10 @@ def test_administrator_maps_another_catalog_procedure_to_corrections(
     assert client_as(justice_official).get(link)["Location"] == reverse(
         "civil_registry:correction_from_dossier", args=[dossier.pk]
     )
-    # Clearing the birth kind: the national-code procedure no longer registers.
-    client.post(url, {"entries_per_book": "150", "procedure_change": local.pk})
+    # Leaving the birth procedure out: its dossiers no longer register.
+    client.post(url, {"entries_per_book": "150", f"kind_{local.pk}": "change"})
     assert mapping.kind_for_procedure(birth) is None
+    assert mapping.kind_for_procedure(local) == "change"
 
 
 def test_settings_refuse_bad_input_and_change_nothing(client_as, identified_commune, unit_admin):
@@ -167,31 +181,31 @@ def test_settings_refuse_bad_input_and_change_nothing(client_as, identified_comm
     client = client_as(unit_admin)
     url = reverse("civil_registry:unit_settings")
 
-    same = client.post(
-        url, {"entries_per_book": "100", "procedure_birth": local.pk, "procedure_change": local.pk}
-    )
-    assert same.status_code == 200
-    assert "mỗi thủ tục chỉ ghi vào một sổ" in same.content.decode()
-    zero = client.post(url, {"entries_per_book": "0"})
+    wrong = client.post(url, {"entries_per_book": "100", f"kind_{local.pk}": "ghost"})
+    assert wrong.status_code == 200
+    assert "Hãy chọn một lựa chọn hợp lệ" in wrong.content.decode()
+    zero = client.post(url, {"entries_per_book": "0", f"kind_{local.pk}": "change"})
     assert zero.status_code == 200
     assert "lớn hơn hoặc bằng với 1" in zero.content.decode()
     assert not CivilRegistrySettings.objects.exists()
     assert not RegisterProcedure.objects.exists()
     assert not AuditEvent.objects.filter(action="civil_registry.settings_changed").exists()
+    assert mapping.kind_for_procedure(local) is None
 
 
 def test_another_units_mapping_does_not_make_a_code_register_here(
     identified_commune, identified_other_commune, other_unit_admin, father, receive
 ):
-    theirs = procedure_for(identified_other_commune, "43.HT.07", "Cải chính")
     from xaso.civil_registry import services
 
+    theirs = procedure_for(identified_other_commune, "43.HT.07", "Cải chính")
     services.save_unit_settings(
-        actor=other_unit_admin, entries_per_book=200, procedures={"change": theirs}
+        actor=other_unit_admin, entries_per_book=200, kinds_by_procedure={theirs: "change"}
     )
     mine = procedure_for(identified_commune, "43.HT.07", "Thủ tục khác cùng mã")
     assert mapping.kind_for_procedure(theirs) == "change"
     assert mapping.kind_for_procedure(mine) is None
+    assert "43.HT.07" in mapping.registration_codes()
 
 
 def test_settings_page_is_isolated(
