@@ -37,7 +37,13 @@ class KindForm(forms.Form):
     messages), so fields are optional here unless a value is needed to parse at all."""
 
     def entry_data(self) -> dict[str, object]:
-        return {name: self.cleaned_data.get(name) for name in self.fields if name != "checked"}
+        # The services keep only the kind's fields; the official's check and the fee
+        # exemption are read separately.
+        return {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if name not in ("checked", "fee_exemption")
+        }
 
 
 class BirthForm(KindForm):
@@ -168,6 +174,27 @@ class ChangeForm(KindForm):
 
 
 CHECKED_LABEL = _("Tôi đã kiểm tra, đối chiếu các thông tin trên với giấy tờ của hồ sơ")
+# Luật Hộ tịch Đ11 (shared/domain/procedures.md): exempt from every hộ tịch fee. The values
+# are kinds.EXEMPT_CATEGORIES (the reason recorded on the dossier).
+FEE_EXEMPTION_CHOICES = [
+    ("", _("Không miễn")),
+    ("Gia đình người có công với cách mạng", _("Gia đình người có công với cách mạng")),
+    ("Thành viên hộ nghèo", _("Thành viên hộ nghèo")),
+    ("Người khuyết tật", _("Người khuyết tật")),
+]
+
+
+def _exemption_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Miễn lệ phí (Điều 11 Luật Hộ tịch)"),
+        choices=FEE_EXEMPTION_CHOICES,
+        required=False,
+        help_text=_(
+            "Người thuộc gia đình có công với cách mạng, hộ nghèo, người khuyết tật được miễn "
+            "lệ phí hộ tịch; đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết hôn của công dân "
+            "Việt Nam cư trú trong nước được miễn tự động."
+        ),
+    )
 
 
 def with_checkbox(form_class: type[KindForm]) -> type[KindForm]:
@@ -175,7 +202,10 @@ def with_checkbox(form_class: type[KindForm]) -> type[KindForm]:
     return type(
         f"Checked{form_class.__name__}",
         (form_class,),
-        {"checked": forms.BooleanField(label=CHECKED_LABEL, required=True)},
+        {
+            "fee_exemption": _exemption_field(),
+            "checked": forms.BooleanField(label=CHECKED_LABEL, required=True),
+        },
     )
 
 
@@ -193,6 +223,7 @@ def with_change(form_class: type[KindForm]) -> type[KindForm]:
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             ),
+            "fee_exemption": _exemption_field(),
             "checked": forms.BooleanField(label=CHECKED_LABEL, required=True),
         },
     )
@@ -204,7 +235,7 @@ class RegisterSearchForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2999, required=False)
     q = forms.CharField(
-        label=_("Tìm theo họ tên, tên cha mẹ, ngày sinh hoặc số/năm"),
+        label=_("Tìm theo họ tên, tên cha mẹ, ngày sinh, số/năm hoặc số CCCD"),
         required=False,
         max_length=200,
     )
@@ -218,15 +249,6 @@ class TargetSearchForm(forms.Form):
     )
 
 
-# Luật Hộ tịch Đ11 (shared/domain/procedures.md): exempt from every hộ tịch fee.
-FEE_EXEMPTION_CHOICES = [
-    ("", _("Không miễn")),
-    ("Gia đình người có công với cách mạng", _("Gia đình người có công với cách mạng")),
-    ("Thành viên hộ nghèo", _("Thành viên hộ nghèo")),
-    ("Người khuyết tật", _("Người khuyết tật")),
-]
-
-
 class ExtractRequestForm(forms.Form):
     applicant = forms.IntegerField(widget=forms.HiddenInput, required=False)
     copies = forms.IntegerField(label=_("Số bản sao"), min_value=1, max_value=20, initial=1)
@@ -235,3 +257,38 @@ class ExtractRequestForm(forms.Form):
         choices=FEE_EXEMPTION_CHOICES,
         required=False,
     )
+
+
+KIND_CHOICES = [("", _("— Không ghi vào sổ hộ tịch —")), *Kind.choices]
+
+
+class UnitSettingsForm(forms.Form):
+    """The unit administrator's page: entries per register book and, for each procedure of
+    the unit's catalog, the register kind its dossiers are registered in."""
+
+    entries_per_book = forms.IntegerField(
+        label=_("Số việc hộ tịch mỗi quyển sổ"),
+        min_value=1,
+        max_value=5000,
+        help_text=_("Khi quyển hiện tại đủ số này, việc tiếp theo được ghi vào quyển mới."),
+    )
+
+    def __init__(self, *args: object, procedures: list[object], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.procedures = procedures
+        for procedure in procedures:
+            self.fields[f"kind_{procedure.pk}"] = forms.ChoiceField(  # type: ignore[attr-defined]
+                label=f"{procedure.code} — {procedure.name}",  # type: ignore[attr-defined]
+                choices=KIND_CHOICES,
+                required=False,
+            )
+
+    def procedure_rows(self) -> list[tuple[object, forms.BoundField]]:
+        return [(procedure, self[f"kind_{procedure.pk}"]) for procedure in self.procedures]  # type: ignore[attr-defined]
+
+    def kinds_by_procedure(self) -> dict[object, str]:
+        return {
+            procedure: self.cleaned_data[f"kind_{procedure.pk}"]  # type: ignore[attr-defined]
+            for procedure in self.procedures
+            if self.cleaned_data.get(f"kind_{procedure.pk}")  # type: ignore[attr-defined]
+        }

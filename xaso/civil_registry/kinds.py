@@ -1,9 +1,12 @@
 """Every register kind described once: its fields (a form class), its legal checks, the
 people it links to the applicant directory, its register columns, its certificate.
 
-The procedure → kind map is also here (one place). The correction procedure's national
-code is not known (domain notes: "code Unknown"), so its codes come from the setting
-XASO_CIVIL_CORRECTION_PROCEDURE_CODES.
+The default procedure → kind map is also here: by the known national codes. The
+correction procedure's national code is not known (domain notes: "code Unknown"): the
+shipped seed catalog carries it under a local code (LOCAL_CORRECTION_CODE), and each unit's
+administrator maps its own catalog's procedures to kinds on the settings page
+(xaso.civil_registry.mapping); the setting XASO_CIVIL_CORRECTION_PROCEDURE_CODES remains a
+deployment-wide fallback.
 """
 
 import datetime
@@ -219,8 +222,22 @@ def _check_marriage(data: dict[str, Any], registered_on: datetime.date, errors: 
         )
 
 
+def _is_vietnamese(nationality: Any) -> bool:
+    text = str(nationality or "").strip().casefold()
+    return text in {"", "việt nam", "viet nam", "vn"}
+
+
 def _marriage_timeliness(data: dict[str, Any], registered_on: datetime.date) -> tuple[bool, str]:
-    return False, _("Miễn lệ phí đăng ký kết hôn cho công dân Việt Nam cư trú trong nước")
+    # Luật Hộ tịch Đ11: free for Vietnamese citizens residing in Vietnam. Residence abroad
+    # cannot be read from the form's free-text address: only the nationality is checked.
+    if _is_vietnamese(data.get("husband_nationality")) and _is_vietnamese(
+        data.get("wife_nationality")
+    ):
+        return False, _(
+            "Miễn lệ phí đăng ký kết hôn của công dân Việt Nam cư trú ở trong nước (Điều 11 "
+            "Luật Hộ tịch)"
+        )
+    return False, ""
 
 
 def _guardianship_timeliness(
@@ -276,9 +293,34 @@ def _check_guardianship(data: dict[str, Any], registered_on: datetime.date, erro
     _require(data, errors, "basis", _("Hãy ghi căn cứ xác lập việc giám hộ."))
 
 
+# Luật Hộ tịch Đ11 (procedures.md §1): people exempt from every hộ tịch fee.
+EXEMPT_CATEGORIES = (
+    "Gia đình người có công với cách mạng",
+    "Thành viên hộ nghèo",
+    "Người khuyết tật",
+)
+
+
+def exemption_reason(category: str) -> str:
+    return _("Miễn lệ phí hộ tịch: %(category)s (Điều 11 Luật Hộ tịch)") % {"category": category}
+
+
+def late_fee_basis(kind: str) -> str:
+    return _("Đăng ký %(kind)s quá hạn: lệ phí theo nghị quyết của HĐND tỉnh") % {
+        "kind": str(Kind(kind).label).lower()
+    }
+
+
+def catalog_fee_basis() -> str:
+    return _("Lệ phí theo nghị quyết của HĐND tỉnh (danh mục thủ tục của đơn vị)")
+
+
 # --- the kinds --------------------------------------------------------------------------
 
 BIRTH_PROCEDURE_CODE = "1.001193"
+# Local code of the correction procedure in the shipped seed catalog (procedures.json): its
+# national code is Unknown in the domain notes (procedures.md §2), so not a DVCQG code.
+LOCAL_CORRECTION_CODE = "XASO.HT.CAICHINH"
 EXTRACT_PROCEDURE_CODE = "2.000635"
 
 SPECS: dict[str, KindSpec] = {
@@ -527,7 +569,8 @@ SPECS: dict[str, KindSpec] = {
             title=gettext_lazy("Trích lục thay đổi, cải chính, bổ sung hộ tịch"),
             register_title=gettext_lazy("Sổ đăng ký thay đổi, cải chính, bổ sung hộ tịch"),
             form_class=kind_forms.ChangeForm,
-            procedure_codes=frozenset(),  # from the setting, see correction_procedure_codes()
+            # National code Unknown: the seed catalog's local code; units map their own.
+            procedure_codes=frozenset({LOCAL_CORRECTION_CODE}),
             main_name_field="person_name",
             columns=("change_type", "target_label", "person_name", "changes_text", "reason"),
         ),
@@ -548,8 +591,9 @@ def spec_for(kind: str) -> KindSpec:
     return SPECS[kind]
 
 
-def kind_for_procedure(code: str) -> str | None:
-    """The register kind a procedure's dossiers are registered in (None: not hộ tịch)."""
+def default_kind_for_code(code: str) -> str | None:
+    """The register kind of a procedure code by default (None: not hộ tịch). A unit's own
+    mapping (xaso.civil_registry.mapping) takes precedence."""
     for spec in SPECS.values():
         if code in spec.procedure_codes:
             return spec.kind
@@ -558,7 +602,7 @@ def kind_for_procedure(code: str) -> str | None:
     return None
 
 
-def registration_codes() -> frozenset[str]:
+def default_registration_codes() -> frozenset[str]:
     codes: set[str] = set()
     for spec in SPECS.values():
         codes |= spec.procedure_codes

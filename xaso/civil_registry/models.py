@@ -9,6 +9,7 @@ CivilEntryVersion snapshot, so the original is never overwritten.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from xaso.core.tenancy import UnitScopedQuerySet
 
 # Luật Hộ tịch 2014, Điều 15: parents register the birth within 60 days of it.
 ON_TIME_DAYS = 60
+# Entries per register book (quyển) before the next book opens. The legal number of pages
+# of a printed sổ hộ tịch (TT 04/2020/TT-BTP) is not in the domain notes: a unit setting.
+DEFAULT_ENTRIES_PER_BOOK = 200
 
 
 class Sex(models.TextChoices):
@@ -69,6 +73,68 @@ class CivilRegister(models.Model):
         return f"{self.get_kind_display()} {self.year} — quyển {self.book_number}"
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CivilRegistrySettings(models.Model):
+    """A unit's civil registry settings, edited by its administrator."""
+
+    unit = models.OneToOneField(
+        "core.AdministrativeUnit", on_delete=models.CASCADE, related_name="civil_registry_settings"
+    )
+    entries_per_book = models.PositiveIntegerField(
+        _("số việc hộ tịch mỗi quyển sổ"), default=DEFAULT_ENTRIES_PER_BOOK
+    )
+    # Saved once by the administrator: from then on only RegisterProcedure rows count.
+    procedure_map_saved = models.BooleanField(_("đã lưu bảng thủ tục – sổ"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cài đặt hộ tịch của đơn vị")
+        verbose_name_plural = _("cài đặt hộ tịch của đơn vị")
+        permissions = [("manage_civil_registry_settings", _("Cài đặt sổ hộ tịch của đơn vị"))]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}"
+
+
+class RegisterProcedure(models.Model):
+    """A procedure of the unit's catalog whose dossiers register in a register kind. Until
+    the unit's administrator saves the map (CivilRegistrySettings.procedure_map_saved), the
+    procedures with the known national codes register by default (xaso.civil_registry.mapping);
+    several procedures may register in one kind (e.g. đăng ký lại khai sinh in the birth
+    register), one procedure in one kind only."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại việc hộ tịch"), max_length=20, choices=Kind.choices)
+    procedure = models.ForeignKey(
+        "dossiers.Procedure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("thủ tục"),
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thủ tục đăng ký hộ tịch")
+        verbose_name_plural = _("thủ tục đăng ký hộ tịch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure"], name="register_procedure_procedure_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.procedure_id}"
+
+
 class CivilEntry(models.Model):
     """One registration (of any kind) in a register, created by the leader's approval."""
 
@@ -110,6 +176,8 @@ class CivilEntry(models.Model):
     is_late = models.BooleanField(_("đăng ký quá hạn"), default=False)
     fee_exempt_reason = models.CharField(_("lý do miễn lệ phí"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Unguessable: the certificate's verification QR names it, never the entry's number.
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitScopedQuerySet.as_manager()
@@ -202,6 +270,8 @@ class PreparedRegistration(models.Model):
     )
     change_type = models.CharField(_("loại thay đổi"), max_length=30, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
+    # Luật Hộ tịch Đ11: the exempt category the official recorded (kinds.EXEMPT_CATEGORIES).
+    fee_exemption = models.CharField(_("diện miễn lệ phí"), max_length=100, blank=True)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,6 +17,7 @@ register_audit_labels(
         "civil_registry.entry_corrected": _("Thay đổi, cải chính việc hộ tịch (phiên bản mới)"),
         "civil_registry.extract_requested": _("Tiếp nhận yêu cầu cấp bản sao trích lục"),
         "civil_registry.extract_issued": _("Cấp bản sao trích lục hộ tịch"),
+        "civil_registry.settings_changed": _("Sửa cài đặt hộ tịch của đơn vị"),
     }
 )
 VIEW_PERMISSIONS = ("civil_registry.view_civil_registers", "civil_registry.register_civil_status")
@@ -29,18 +30,34 @@ register_nav_item(
         _("In, xuất sổ hộ tịch"), "civil_registry:register_print", VIEW_PERMISSIONS, SECTION, 21
     )
 )
+register_nav_item(
+    NavItem(
+        _("Cài đặt hộ tịch"),
+        "civil_registry:unit_settings",
+        ("civil_registry.manage_civil_registry_settings",),
+        SECTION,
+        22,
+    )
+)
+
+
+def _registers_here(dossier: object) -> bool:
+    """The dossier's procedure registers in a register kind in its own unit's mapping."""
+    from xaso.civil_registry import mapping
+
+    return mapping.kind_for_procedure(dossier.procedure) is not None  # type: ignore[attr-defined]
 
 
 def _not_registered_yet(dossier: object) -> bool:
     from xaso.civil_registry.models import CivilEntry
 
-    return not CivilEntry.objects.filter(dossier=dossier).exists()
+    return _registers_here(dossier) and not CivilEntry.objects.filter(dossier=dossier).exists()
 
 
 def _registration_codes() -> frozenset[str]:
-    from xaso.civil_registry import kinds
+    from xaso.civil_registry import mapping
 
-    return kinds.registration_codes()
+    return mapping.registration_codes()
 
 
 # From a hộ tịch dossier's page straight to the pre-filled registration (or correction) form.
@@ -67,8 +84,9 @@ def _registered(dossier: object) -> bool:
 
 def _all_codes() -> frozenset[str]:
     from xaso.civil_registry import kinds
+    from xaso.civil_registry import mapping
 
-    return kinds.registration_codes() | {kinds.EXTRACT_PROCEDURE_CODE}
+    return mapping.registration_codes() | {kinds.EXTRACT_PROCEDURE_CODE}
 
 
 # Once approved: from the dossier to its register entry (or its extract copy) to print it.

@@ -30,14 +30,17 @@ from xaso.applicants.cccd import cccd_problems
 from xaso.applicants.cccd import normalize_cccd
 from xaso.applicants.models import Applicant
 from xaso.civil_registry import kinds
+from xaso.civil_registry import mapping
 from xaso.civil_registry.kinds import KindSpec
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import CivilEntryVersion
 from xaso.civil_registry.models import CivilRegister
+from xaso.civil_registry.models import CivilRegistrySettings
 from xaso.civil_registry.models import EntryPerson
 from xaso.civil_registry.models import ExtractCopy
 from xaso.civil_registry.models import Kind
 from xaso.civil_registry.models import PreparedRegistration
+from xaso.civil_registry.models import RegisterProcedure
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
@@ -51,9 +54,12 @@ from xaso.dossiers.services.reception import RECEIVE_PERMISSION
 from xaso.dossiers.services.reception import ReceptionData
 from xaso.dossiers.services.reception import fee_quote
 from xaso.dossiers.services.reception import receive_dossier
+from xaso.dossiers.services.results import requote_fee
 
 REGISTER_PERMISSION = "civil_registry.register_civil_status"
 VIEW_PERMISSION = "civil_registry.view_civil_registers"
+SETTINGS_PERMISSION = "civil_registry.manage_civil_registry_settings"
+MAX_ENTRIES_PER_BOOK = 5000
 # States in which the processing official works on the dossier.
 PROCESSING_STATUSES = (
     Dossier.Status.RECEIVED,
@@ -129,6 +135,78 @@ def entry_rows(spec: KindSpec, data: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+# --- the unit's settings (its administrator) --------------------------------------------------
+
+
+def unit_settings(unit_id: int) -> CivilRegistrySettings:
+    """The unit's settings (defaults, unsaved, when the administrator never saved them)."""
+    found = CivilRegistrySettings.objects.filter(unit_id=unit_id).first()
+    return found or CivilRegistrySettings(unit_id=unit_id)
+
+
+def settings_procedures(*, user: User) -> QuerySet[Procedure]:
+    """The catalog procedures the administrator may map to a register kind."""
+    return Procedure.objects.filter(unit_id=user.unit_id, is_active=True).order_by("code")
+
+
+@transaction.atomic
+def save_unit_settings(
+    *,
+    actor: User,
+    entries_per_book: int,
+    kinds_by_procedure: dict[Procedure, str] | None = None,
+) -> CivilRegistrySettings:
+    """Save the unit's entries per book and, when given, its procedure → register kind map
+    (every registering procedure of the unit; procedures left out register in no kind),
+    with an audit row naming what changed."""
+    if not actor.has_perm(SETTINGS_PERMISSION) or actor.unit_id is None:
+        raise PermissionDenied
+    unit_id = actor.unit_id
+    errors: dict[str, list[str]] = {}
+    if not 1 <= entries_per_book <= MAX_ENTRIES_PER_BOOK:
+        errors["entries_per_book"] = [
+            _("Số việc mỗi quyển phải từ 1 đến %(max)s.") % {"max": MAX_ENTRIES_PER_BOOK}
+        ]
+    for procedure, kind in (kinds_by_procedure or {}).items():
+        if procedure.unit_id != unit_id:
+            raise PermissionDenied
+        if kind not in Kind.values:
+            errors.setdefault(f"kind_{procedure.pk}", []).append(
+                _("Loại việc hộ tịch không hợp lệ.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    current = CivilRegistrySettings.objects.select_for_update().filter(unit_id=unit_id).first()
+    old_per_book = current.entries_per_book if current else unit_settings(unit_id).entries_per_book
+    defaults: dict[str, Any] = {"entries_per_book": entries_per_book, "updated_by": actor}
+    changes: dict[str, list[str]] = {}
+    if kinds_by_procedure is not None:
+        before = mapping.kinds_by_procedure(unit_id)
+        after = {procedure.pk: kind for procedure, kind in kinds_by_procedure.items()}
+        codes = dict(Procedure.objects.filter(unit_id=unit_id).values_list("pk", "code"))
+        changes = {
+            codes[pk]: [before.get(pk, ""), after.get(pk, "")]
+            for pk in sorted(set(before) | set(after))
+            if before.get(pk) != after.get(pk)
+        }
+        RegisterProcedure.objects.filter(unit_id=unit_id).delete()
+        RegisterProcedure.objects.bulk_create(
+            RegisterProcedure(unit_id=unit_id, kind=kind, procedure=procedure)
+            for procedure, kind in kinds_by_procedure.items()
+        )
+        defaults["procedure_map_saved"] = True
+    saved, _created = CivilRegistrySettings.objects.update_or_create(
+        unit_id=unit_id, defaults=defaults
+    )
+    record_audit_event(
+        action="civil_registry.settings_changed",
+        actor=actor,
+        target=saved,
+        data={"entries_per_book": [old_per_book, entries_per_book], "procedures": changes},
+    )
+    return saved
+
+
 # --- the form's initial values ---------------------------------------------------------------
 
 
@@ -143,7 +221,7 @@ def form_initial(*, dossier: Dossier) -> dict[str, Any]:
     """The registration form's initial values: the dossier's declared data, the applicant
     (declarant, the person asking for a marital-status paper, …) and the applicant
     directory (a person named by CCCD fills in their name and date of birth)."""
-    kind = kinds.kind_for_procedure(dossier.procedure.code)
+    kind = mapping.kind_for_procedure(dossier.procedure)
     if kind is None:
         return {}
     spec = kinds.spec_for(kind)
@@ -190,7 +268,7 @@ def _lock_dossier(dossier: Dossier, kind_wanted: str | None = None) -> tuple[Dos
         .select_related("procedure", "applicant")
         .get(pk=dossier.pk)
     )
-    kind = kinds.kind_for_procedure(locked.procedure.code)
+    kind = mapping.kind_for_procedure(locked.procedure)
     if kind is None or (kind_wanted is not None and kind != kind_wanted):
         raise NotACivilDossierError(_("Hồ sơ này không thuộc thủ tục đăng ký hộ tịch phù hợp."))
     if CivilEntry.objects.filter(dossier=locked).exists():
@@ -203,13 +281,74 @@ def _lock_dossier(dossier: Dossier, kind_wanted: str | None = None) -> tuple[Dos
     return locked, kind
 
 
+def _check_exemption(fee_exemption: str) -> str:
+    category = (fee_exemption or "").strip()
+    if category and category not in kinds.EXEMPT_CATEGORIES:
+        raise ValidationError({"fee_exemption": [_("Diện miễn lệ phí không hợp lệ.")]})
+    return category
+
+
+def registration_fee(
+    *,
+    spec: KindSpec,
+    values: dict[str, Any],
+    procedure: Procedure,
+    channel: str,
+    registered_on: datetime.date,
+    fee_exemption: str = "",
+) -> tuple[int, str, str]:
+    """(fee due, exemption reason, fee basis) of a registration, Luật Hộ tịch Đ11: the
+    exempt categories and the free events (on-time birth and death, guardianship, marriage
+    of Vietnamese citizens in Vietnam) pay nothing, with the reason; otherwise the catalog's
+    rate (set by the provincial People's Council), e.g. the late-registration fee."""
+    if fee_exemption:
+        return 0, kinds.exemption_reason(fee_exemption), ""
+    late = False
+    if spec.timeliness is not None:
+        late, free_reason = spec.timeliness(values, registered_on)
+        if free_reason:
+            return 0, free_reason, ""
+    total = fee_quote(procedure, channel=channel).total
+    basis = kinds.late_fee_basis(spec.kind) if late else kinds.catalog_fee_basis()
+    return total, "", basis
+
+
+def _requote(
+    *,
+    actor: User,
+    dossier: Dossier,
+    spec: KindSpec,
+    values: dict[str, Any],
+    registered_on: datetime.date,
+    fee_exemption: str,
+) -> tuple[int, str]:
+    """Correct the dossier's fee quote to what the registration really costs."""
+    due, reason, basis = registration_fee(
+        spec=spec,
+        values=values,
+        procedure=dossier.procedure,
+        channel=dossier.channel,
+        registered_on=registered_on,
+        fee_exemption=fee_exemption,
+    )
+    requote_fee(actor=actor, dossier=dossier, fee_due=due, fee_exemption=reason, fee_basis=basis)
+    return due, reason
+
+
 @transaction.atomic
 def prepare_registration(
-    *, actor: User, dossier: Dossier, data: dict[str, Any], today: datetime.date | None = None
+    *,
+    actor: User,
+    dossier: Dossier,
+    data: dict[str, Any],
+    fee_exemption: str = "",
+    today: datetime.date | None = None,
 ) -> PreparedRegistration:
     """Check and save the registration the official completed on `dossier` (not yet in the
     register: the leader's approval of the dossier puts it there). The checked values are
-    written back to the dossier's declared data. Saving again replaces the earlier draft.
+    written back to the dossier's declared data, and the dossier's fee quote is corrected
+    (Luật Hộ tịch Đ11; `fee_exemption`: an exempt category). Saving again replaces the
+    earlier draft.
 
     Raises PermissionDenied, DomainError or ValidationError; nothing is written then.
     """
@@ -218,9 +357,21 @@ def prepare_registration(
     if kind == Kind.CHANGE:
         raise NotACivilDossierError(_("Hồ sơ cải chính được lập trên trang thay đổi, cải chính."))
     spec = kinds.spec_for(kind)
+    category = _check_exemption(fee_exemption)
     values = clean_values(spec, data)
-    validate(spec, values, registered_on=today or timezone.localdate())
-    prepared = _save_preparation(actor=actor, dossier=locked, kind=kind, data=to_json(values))
+    registered_on = today or timezone.localdate()
+    validate(spec, values, registered_on=registered_on)
+    prepared = _save_preparation(
+        actor=actor, dossier=locked, kind=kind, data=to_json(values), fee_exemption=category
+    )
+    _requote(
+        actor=actor,
+        dossier=locked,
+        spec=spec,
+        values=values,
+        registered_on=registered_on,
+        fee_exemption=category,
+    )
     # What the official checked becomes the dossier's declared data (typed once).
     locked.declared_data = {**(locked.declared_data or {}), **to_json(values)}
     locked.save(update_fields=["declared_data"])
@@ -236,6 +387,7 @@ def _save_preparation(
     target: CivilEntry | None = None,
     change_type: str = "",
     reason: str = "",
+    fee_exemption: str = "",
 ) -> PreparedRegistration:
     prepared, created = PreparedRegistration.objects.update_or_create(
         dossier=dossier,
@@ -246,6 +398,7 @@ def _save_preparation(
             "target": target,
             "change_type": change_type,
             "reason": reason,
+            "fee_exemption": fee_exemption,
             "prepared_by": actor,
             "prepared_at": timezone.now(),
         },
@@ -272,10 +425,13 @@ def prepare_correction(
     data: dict[str, Any],
     change_type: str,
     reason: str,
+    fee_exemption: str = "",
 ) -> PreparedRegistration:
     """Save the change (thay đổi, cải chính, bổ sung, xác định lại dân tộc) of `target`
-    asked for by a correction dossier; the approval applies it as a new version."""
+    asked for by a correction dossier; the approval applies it as a new version. The
+    dossier's fee quote becomes the catalog's rate, or 0 for an exempt category."""
     _check_actor(actor, dossier.unit_id)
+    category = _check_exemption(fee_exemption)
     if target.unit_id != dossier.unit_id:
         raise PermissionDenied
     locked, _kind = _lock_dossier(dossier, Kind.CHANGE)
@@ -293,7 +449,7 @@ def prepare_correction(
     if errors:
         raise ValidationError(errors)
     validate(spec, from_json(spec, values), registered_on=target.registered_on)
-    return _save_preparation(
+    prepared = _save_preparation(
         actor=actor,
         dossier=locked,
         kind=Kind.CHANGE,
@@ -301,17 +457,39 @@ def prepare_correction(
         target=target,
         change_type=change_type,
         reason=reason.strip(),
+        fee_exemption=category,
     )
+    _requote(
+        actor=actor,
+        dossier=locked,
+        spec=kinds.spec_for(Kind.CHANGE),
+        values={},
+        registered_on=timezone.localdate(),
+        fee_exemption=category,
+    )
+    return prepared
 
 
 # --- the leader's approval creates the entry ----------------------------------------------------
 
 
-def _register_for(unit_id: int, kind: str, year: int) -> CivilRegister:
-    register, _created = CivilRegister.objects.get_or_create(
-        unit_id=unit_id, kind=kind, year=year, book_number=1
+def _current_book(unit_id: int, kind: str, year: int) -> CivilRegister:
+    """The book (quyển) the next entry of `kind` and `year` goes into: the latest one, or
+    a new one when it holds the unit's entries-per-book. Called with the entry number's
+    counter row locked, so parallel registrations see each other's entries here and a
+    book never takes more than its share nor two books open at once."""
+    latest = (
+        CivilRegister.objects.filter(unit_id=unit_id, kind=kind, year=year)
+        .order_by("-book_number")
+        .first()
     )
-    return register
+    if latest is None:
+        return CivilRegister.objects.create(unit_id=unit_id, kind=kind, year=year, book_number=1)
+    if latest.entries.count() < unit_settings(unit_id).entries_per_book:
+        return latest
+    return CivilRegister.objects.create(
+        unit_id=unit_id, kind=kind, year=year, book_number=latest.book_number + 1
+    )
 
 
 def _derived(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -361,13 +539,19 @@ def _create_entry(
     values: dict[str, Any],
     registered_on: datetime.date,
     target: CivilEntry | None = None,
+    fee_exempt_reason: str | None = None,
 ) -> CivilEntry:
-    register = _register_for(
-        dossier.unit_id if dossier else actor.unit_id, spec.kind, registered_on.year
-    )
+    unit = dossier.unit if dossier else actor.unit
+    year = registered_on.year
+    # The yearly number first (it locks the kind's counter), then its book: numbers run on
+    # across books within the year, with no repeat and no gap.
+    entry_number = allocate_number(unit=unit, register=f"{spec.kind}:{year}", period=str(year))
+    register = _current_book(unit.pk, spec.kind, year)
     is_late, exempt = False, ""
     if spec.timeliness is not None:
         is_late, exempt = spec.timeliness(values, registered_on)
+    if fee_exempt_reason is not None:
+        exempt = fee_exempt_reason
     entry = CivilEntry(
         unit_id=register.unit_id,
         register=register,
@@ -382,9 +566,7 @@ def _create_entry(
         fee_exempt_reason=exempt,
         **_derived(spec, values),
     )
-    entry.entry_number = allocate_number(
-        unit=register.unit, register=f"{spec.kind}:{register.year}", period=str(register.year)
-    )
+    entry.entry_number = entry_number
     entry.save(force_insert=True)
     CivilEntryVersion.objects.create(
         unit_id=entry.unit_id,
@@ -423,6 +605,8 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
     target entry plus an entry in the change register. Runs inside the approval."""
     if CivilEntry.objects.filter(dossier=dossier).exists():
         return
+    if mapping.kind_for_procedure(dossier.procedure) is None:
+        return  # the same code maps to a register in another unit, not in this one
     prepared = (
         PreparedRegistration.objects.select_related("prepared_by", "target")
         .filter(dossier=dossier)
@@ -437,6 +621,14 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
         )
     today = timezone.localdate()
     if prepared.kind == Kind.CHANGE:
+        _requote(
+            actor=approver,
+            dossier=dossier,
+            spec=kinds.spec_for(Kind.CHANGE),
+            values={},
+            registered_on=today,
+            fee_exemption=prepared.fee_exemption,
+        )
         entry = _apply_correction(approver=approver, prepared=prepared, dossier=dossier, day=today)
         summary = _("Trích lục thay đổi, cải chính hộ tịch của %(name)s") % {
             "name": entry.main_name
@@ -445,6 +637,16 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
         spec = kinds.spec_for(prepared.kind)
         values = from_json(spec, prepared.data)
         validate(spec, values, registered_on=today)
+        # Registered today: the fee follows today's date (an on-time window may have passed
+        # since the official saved the form).
+        _due, exempt = _requote(
+            actor=approver,
+            dossier=dossier,
+            spec=spec,
+            values=values,
+            registered_on=today,
+            fee_exemption=prepared.fee_exemption,
+        )
         entry = _create_entry(
             actor=prepared.prepared_by,
             approver=approver,
@@ -452,6 +654,7 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
             spec=spec,
             values=values,
             registered_on=today,
+            fee_exempt_reason=exempt,
         )
         summary = _("%(title)s của %(name)s") % {"title": spec.title, "name": entry.main_name}
     record_audit_event(
@@ -549,6 +752,12 @@ def _apply_correction(
             "fields": fields,
             "before": {name: before.get(name) for name in fields},
             "after": {name: after.get(name) for name in fields},
+            # Readable on the audit page: the field's label, old → new value.
+            "changes": [
+                f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'}"
+                f" → {kinds.display_value(spec, name, after.get(name)) or '—'}"
+                for name in fields
+            ],
             "reason": prepared.reason,
             "change_type": prepared.change_type,
             "dossier": dossier.code,
@@ -711,6 +920,7 @@ def entries_for(*, user: User) -> QuerySet[CivilEntry]:
     return CivilEntry.objects.readable_by(user).select_related("register", "dossier", "unit")
 
 
+_CCCD_QUERY = re.compile(r"^\d{12}$")
 _NUMBER_QUERY = re.compile(r"^(?:s[oố]\s*)?(\d{1,7})\s*/\s*(\d{4})$", re.IGNORECASE)
 
 
@@ -719,7 +929,8 @@ def search_entries(
 ) -> QuerySet[CivilEntry]:
     """Entries matching `query`, across kinds unless `kind` is given: the main person's or
     the other people's names (diacritics-insensitive word prefixes), an exact date of birth
-    (dd/mm/yyyy or yyyy-mm-dd) or an entry number "N/YYYY"."""
+    (dd/mm/yyyy or yyyy-mm-dd), an entry number "N/YYYY" or the 12-digit CCCD of a person
+    linked to the entry in the applicant directory."""
     entries = entries_for(user=user)
     if kind:
         entries = entries.filter(kind=kind)
@@ -734,6 +945,9 @@ def search_entries(
         return entries.filter(
             entry_number=int(number.group(1)), register__year=int(number.group(2))
         )
+    if _CCCD_QUERY.match(text):
+        # A person's CCCD: the entries they are linked to (child, parent, spouse, …).
+        return entries.filter(people__applicant__id_number=text).distinct()
     return apply_search(entries, text)
 
 
@@ -764,6 +978,15 @@ def register_entries(*, user: User, kind: str, year: int) -> QuerySet[CivilEntry
     )
 
 
+def register_books(*, user: User, kind: str, year: int) -> QuerySet[CivilRegister]:
+    """The books (quyển) of one register kind and year of the user's unit."""
+    if not can_view_registers(user) or user.unit_id is None:
+        return CivilRegister.objects.none()
+    return CivilRegister.objects.filter(unit_id=user.unit_id, kind=kind, year=year).order_by(
+        "book_number"
+    )
+
+
 def extract_copies_for(*, user: User) -> QuerySet[ExtractCopy]:
     if not can_view_registers(user):
         return ExtractCopy.objects.none()
@@ -781,6 +1004,20 @@ def verification_url(token: str) -> str:
     """The public address a copy's QR code points to (XASO_PUBLIC_BASE_URL + path)."""
     path = reverse("civil_registry:verify_extract", args=[token])
     return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def certificate_verification_url(token: str) -> str:
+    """The public address a certificate's QR code points to."""
+    path = reverse("civil_registry:verify_certificate", args=[token])
+    return settings.XASO_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def get_public_entry(*, token: str) -> CivilEntry:
+    """The entry a certificate's QR names (public: the page shows no personal data)."""
+    entry = CivilEntry.objects.select_related("unit", "register").filter(token=token).first()
+    if entry is None or not token:
+        raise Http404
+    return entry
 
 
 def get_public_extract(*, token: str) -> ExtractCopy:

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("ho-so/<int:dossier_pk>/to-dang-ky/", views.prepared_detail, name="prepared_detail"),
     path("ho-so/<int:dossier_pk>/", views.record_for_dossier, name="record_for_dossier"),
+    path("cai-dat/", views.unit_settings, name="unit_settings"),
     path("so/", views.register_list, name="register_list"),
     path("so/in/", views.register_print, name="register_print"),
     path("so/xlsx/", views.register_xlsx, name="register_xlsx"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("ban-sao/<int:pk>/trich-luc.pdf", views.extract_copy_pdf, name="extract_copy_pdf"),
     # Public (no login): the verification page a copy's QR code points to.
     path("xac-minh/<str:token>/", views.verify_extract, name="verify_extract"),
+    path("xac-minh/giay/<str:token>/", views.verify_certificate, name="verify_certificate"),
 ]

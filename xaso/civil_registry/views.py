@@ -25,10 +25,12 @@ from django.views.decorators.http import require_POST
 from xaso.applicants.models import Applicant
 from xaso.civil_registry import exports
 from xaso.civil_registry import kinds
+from xaso.civil_registry import mapping
 from xaso.civil_registry import services
 from xaso.civil_registry.forms import ExtractRequestForm
 from xaso.civil_registry.forms import RegisterSearchForm
 from xaso.civil_registry.forms import TargetSearchForm
+from xaso.civil_registry.forms import UnitSettingsForm
 from xaso.civil_registry.forms import with_change
 from xaso.civil_registry.forms import with_checkbox
 from xaso.civil_registry.models import CivilEntry
@@ -66,11 +68,35 @@ def _dossier_for_registration(request: HttpRequest, dossier_pk: int) -> tuple[Us
     return actor, dossier
 
 
+def _fee_message(request: HttpRequest, dossier: Dossier) -> None:
+    """Tell the official what the dossier's fee became (Luật Hộ tịch Đ11)."""
+    dossier.refresh_from_db(fields=["fee_due", "fee_exemption", "fee_basis"])
+    if dossier.fee_due:
+        messages.info(
+            request,
+            _("Lệ phí phải nộp: %(fee)s đồng (%(basis)s).")
+            % {"fee": f"{dossier.fee_due:,}".replace(",", "."), "basis": dossier.fee_basis},
+        )
+    elif dossier.fee_exemption:
+        messages.info(
+            request, _("Không thu lệ phí: %(reason)s.") % {"reason": dossier.fee_exemption}
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Danh mục thủ tục của đơn vị chưa có mức lệ phí (theo nghị quyết của HĐND tỉnh) "
+                "cho việc này: hồ sơ chưa có khoản phải nộp. %(basis)s."
+            )
+            % {"basis": dossier.fee_basis},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
     actor, dossier = _dossier_for_registration(request, dossier_pk)
-    kind = kinds.kind_for_procedure(dossier.procedure.code)
+    kind = mapping.kind_for_procedure(dossier.procedure)
     if kind is None:
         raise Http404
     if kind == Kind.CHANGE:
@@ -86,7 +112,12 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.prepare_registration(actor=actor, dossier=dossier, data=form.entry_data())
+                services.prepare_registration(
+                    actor=actor,
+                    dossier=dossier,
+                    data=form.entry_data(),
+                    fee_exemption=form.cleaned_data.get("fee_exemption") or "",
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             except DomainError as error:
@@ -99,10 +130,14 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
                         "đạo phê duyệt hồ sơ."
                     ),
                 )
+                _fee_message(request, dossier)
                 return redirect("dossiers:dossier_detail", pk=dossier.pk)
     else:
         initial = (
-            services.from_json(spec, prepared.data)
+            {
+                **services.from_json(spec, prepared.data),
+                "fee_exemption": prepared.fee_exemption,
+            }
             if prepared
             else services.form_initial(dossier=dossier)
         )
@@ -118,7 +153,7 @@ def prepare_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpResponse:
     actor, dossier = _dossier_for_registration(request, dossier_pk)
-    if kinds.kind_for_procedure(dossier.procedure.code) != Kind.CHANGE:
+    if mapping.kind_for_procedure(dossier.procedure) != Kind.CHANGE:
         raise Http404
     existing = CivilEntry.objects.filter(dossier=dossier).first()
     if existing is not None:
@@ -153,6 +188,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                         data=form.entry_data(),
                         change_type=form.cleaned_data.get("change_type") or "",
                         reason=form.cleaned_data.get("reason") or "",
+                        fee_exemption=form.cleaned_data.get("fee_exemption") or "",
                     )
                 except ValidationError as error:
                     add_service_errors(form, error)
@@ -166,6 +202,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                             "mới) khi lãnh đạo phê duyệt hồ sơ."
                         ),
                     )
+                    _fee_message(request, dossier)
                     return redirect("dossiers:dossier_detail", pk=dossier.pk)
         else:
             initial = services.from_json(spec, target.data)
@@ -174,6 +211,7 @@ def correction_from_dossier(request: HttpRequest, dossier_pk: int) -> HttpRespon
                     **services.from_json(spec, prepared.data),
                     "change_type": prepared.change_type,
                     "reason": prepared.reason,
+                    "fee_exemption": prepared.fee_exemption,
                 }
             form = form_class(initial=initial)
     elif request.method == "POST":
@@ -368,6 +406,15 @@ def _certificate_context(entry: CivilEntry, version_data: dict | None = None) ->
     }
 
 
+def _with_entry_qr(context: dict, entry: CivilEntry) -> dict:
+    """The certificate's verification QR (every entry has a token, migration 0010)."""
+    if entry.token:
+        url = services.certificate_verification_url(entry.token)
+        context["entry_verify_url"] = url
+        context["entry_qr"] = segno.make(url, error="m").png_data_uri(scale=4, border=1)
+    return context
+
+
 @login_required
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -375,7 +422,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(actor)
     entry = services.get_entry_for(user=actor, pk=pk)
     spec = kinds.spec_for(entry.kind)
-    pdf = render_pdf(spec.certificate_template, _certificate_context(entry))
+    pdf = render_pdf(spec.certificate_template, _with_entry_qr(_certificate_context(entry), entry))
     return pdf_response(pdf, f"{entry.kind}-{entry.register.year}-{entry.entry_number}.pdf")
 
 
@@ -402,6 +449,22 @@ def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def verify_certificate(request: HttpRequest, token: str) -> HttpResponse:
+    """Public (no login): what the QR on a certificate proves, and nothing personal."""
+    try:
+        entry = services.get_public_entry(token=token)
+    except Http404:
+        return render(
+            request, "civil_registry/verify_unknown.html", {"certificate": True}, status=404
+        )
+    return render(
+        request,
+        "civil_registry/verify_certificate.html",
+        {"entry": entry, "title": kinds.spec_for(entry.kind).title},
+    )
+
+
+@require_GET
 def verify_extract(request: HttpRequest, token: str) -> HttpResponse:
     """Public (no login): what the QR on a copy proves, and nothing personal."""
     try:
@@ -409,6 +472,48 @@ def verify_extract(request: HttpRequest, token: str) -> HttpResponse:
     except Http404:
         return render(request, "civil_registry/verify_unknown.html", status=404)
     return render(request, "civil_registry/verify_extract.html", {"copy": copy})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_settings(request: HttpRequest) -> HttpResponse:
+    """The unit administrator maps the catalog's procedures to the register kinds and sets
+    the number of entries per register book."""
+    actor = _actor(request)
+    _require(actor, services.SETTINGS_PERMISSION)
+    if actor.unit_id is None:
+        raise PermissionDenied
+    procedures = list(services.settings_procedures(user=actor))
+    if request.method == "POST":
+        form = UnitSettingsForm(request.POST, procedures=procedures)
+        if form.is_valid():
+            try:
+                services.save_unit_settings(
+                    actor=actor,
+                    entries_per_book=form.cleaned_data["entries_per_book"],
+                    kinds_by_procedure=form.kinds_by_procedure(),  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu cài đặt hộ tịch của đơn vị."))
+                return redirect("civil_registry:unit_settings")
+    else:
+        current = mapping.kinds_by_procedure(actor.unit_id)
+        initial: dict[str, object] = {
+            "entries_per_book": services.unit_settings(actor.unit_id).entries_per_book,
+            **{f"kind_{procedure.pk}": current.get(procedure.pk, "") for procedure in procedures},
+        }
+        form = UnitSettingsForm(initial=initial, procedures=procedures)
+    mapped = set(mapping.kinds_by_procedure(actor.unit_id).values())
+    return render(
+        request,
+        "civil_registry/unit_settings.html",
+        {
+            "form": form,
+            "unmapped": [label for value, label in Kind.choices if value not in mapped],
+        },
+    )
 
 
 # --- registers: print, XLSX, PDF --------------------------------------------------------------

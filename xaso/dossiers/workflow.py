@@ -193,7 +193,11 @@ register_audit_labels(
 
 def event_labels() -> dict[str, str]:
     """Vietnamese labels of the DossierEvent codes written here and at reception."""
-    labels = {"received": _("Tiếp nhận hồ sơ")}
+    labels = {
+        "received": _("Tiếp nhận hồ sơ"),
+        "fee_collected": _("Thu phí, lệ phí và cấp biên lai"),
+        "fee_requoted": _("Xác định lại phí, lệ phí phải nộp"),
+    }
     for action, rule in ALLOWED_TRANSITIONS.items():
         labels[rule.event] = str(Action(action).label)
     return labels

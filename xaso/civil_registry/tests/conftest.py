@@ -194,7 +194,9 @@ def form_data(dossier: Dossier, **overrides: Any) -> dict[str, Any]:
 
 def post_data(data: dict[str, Any]) -> dict[str, str]:
     return {
-        key: value.isoformat() if isinstance(value, datetime.date) else str(value)
+        key: value.isoformat()
+        if isinstance(value, datetime.date)
+        else ("" if value is None else str(value))
         for key, value in data.items()
     }
 

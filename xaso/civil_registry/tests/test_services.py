@@ -450,6 +450,11 @@ def test_search_ignores_diacritics_and_covers_kinds_parents_dates_and_numbers(
     assert list(search_entries(user=chairman, query="02/11/2026")) == []
     assert list(search_entries(user=other_justice_official, query="nguyen")) == []
     assert get_entry_for(user=chairman, pk=entry.pk) == entry
+    # The declarant's CCCD (the father, linked to the applicant directory).
+    assert entry.people.filter(applicant__id_number="040095001234").exists()
+    assert list(search_entries(user=chairman, query="040095001234")) == [entry]
+    assert list(search_entries(user=chairman, query="040095009999")) == []
+    assert list(search_entries(user=other_justice_official, query="040095001234")) == []
 
 
 def test_an_extract_copy_is_received_with_the_catalog_fee_and_issued_at_approval(
@@ -504,15 +509,15 @@ def test_only_the_counter_of_the_unit_starts_an_extract_dossier(
 
 
 def test_kinds_map_procedures_in_one_place():
-    assert kinds.kind_for_procedure("1.001193") == "birth"
-    assert kinds.kind_for_procedure("1.000656") == "death"
-    assert kinds.kind_for_procedure("1.000894") == "marriage"
-    assert kinds.kind_for_procedure("1.004873") == "marital_status"
-    assert kinds.kind_for_procedure("1.001022") == "parent_child"
-    assert kinds.kind_for_procedure("1.004837") == "guardianship"
-    assert kinds.kind_for_procedure(CORRECTION_CODE) is None
+    assert kinds.default_kind_for_code("1.001193") == "birth"
+    assert kinds.default_kind_for_code("1.000656") == "death"
+    assert kinds.default_kind_for_code("1.000894") == "marriage"
+    assert kinds.default_kind_for_code("1.004873") == "marital_status"
+    assert kinds.default_kind_for_code("1.001022") == "parent_child"
+    assert kinds.default_kind_for_code("1.004837") == "guardianship"
+    assert kinds.default_kind_for_code(CORRECTION_CODE) is None
     with override_settings(XASO_CIVIL_CORRECTION_PROCEDURE_CODES=[CORRECTION_CODE]):
-        assert kinds.kind_for_procedure(CORRECTION_CODE) == "change"
+        assert kinds.default_kind_for_code(CORRECTION_CODE) == "change"
 
 
 @pytest.mark.postgresql

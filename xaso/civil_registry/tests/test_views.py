@@ -247,8 +247,11 @@ def test_register_prints_and_exports_in_columns(client_as, entry, chairman):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Sổ đăng ký khai sinh 2026"
-    assert rows[1][:4] == ("Số", "Quyển", "Ngày đăng ký", "Họ, chữ đệm, tên")
-    assert rows[2][:5] == ("1", "1", "20/11/2026", "Nguyễn Thị An", "Nữ")
+    assert rows[1][0] == (
+        "Quyển số 1/2026: từ số 1 ngày 20/11/2026 đến số 1 ngày 20/11/2026 (1 việc)."
+    )
+    assert rows[2][:4] == ("Số", "Quyển", "Ngày đăng ký", "Họ, chữ đệm, tên")
+    assert rows[3][:5] == ("1", "1", "20/11/2026", "Nguyễn Thị An", "Nữ")
 
     pdf = client.get(reverse("civil_registry:register_pdf"), params)
     text = pdf_text(pdf.content)

@@ -107,6 +107,8 @@ class Dossier(models.Model):
 
     fee_due = models.PositiveIntegerField(_("phí, lệ phí phải nộp (đồng)"), default=0)
     fee_exemption = models.CharField(_("lý do miễn, giảm"), max_length=300, blank=True)
+    # What the fee is for when the processing corrected the quote (e.g. late registration).
+    fee_basis = models.CharField(_("căn cứ thu phí, lệ phí"), max_length=300, blank=True)
 
     result_ready_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)

@@ -52,6 +52,7 @@ register_audit_labels(
         "dossier.result_recorded": gettext_lazy("Ghi nhận kết quả giải quyết hồ sơ"),
         "dossier.result_corrected": gettext_lazy("Sửa kết quả giải quyết hồ sơ"),
         "dossier.fee_collected": gettext_lazy("Thu phí, lệ phí và cấp biên lai"),
+        "dossier.fee_requoted": gettext_lazy("Xác định lại phí, lệ phí phải nộp"),
         "dossier.result_returned": gettext_lazy("Trả kết quả giải quyết hồ sơ"),
         "dossier.rated": gettext_lazy("Người dân đánh giá mức độ hài lòng"),
     }
@@ -233,6 +234,73 @@ def record_result(
         data={"code": dossier.code, **data},
     )
     return result
+
+
+@transaction.atomic
+def requote_fee(
+    *, actor: User, dossier: Dossier, fee_due: int, fee_exemption: str = "", fee_basis: str = ""
+) -> Dossier:
+    """Correct the fee quoted at reception once processing shows what is really due (e.g.
+    hộ tịch, Luật Hộ tịch Đ11: free when registered on time, the HĐND rate when late).
+
+    Free (0) needs its reason in `fee_exemption`. Refuses a closed dossier and a due below
+    what was already collected (nothing changes). Writes the dossier event and the audit row
+    when the quote changes; an unchanged quote writes nothing.
+    """
+    if not (
+        actor.has_perm("dossiers.process_dossier") or actor.has_perm("dossiers.approve_dossier")
+    ):
+        raise PermissionDenied
+    _check_unit(actor, dossier)
+    given = dossier
+    dossier = _lock(dossier)
+    _check_open(dossier)
+    fee_exemption = fee_exemption.strip()[:300]
+    fee_basis = fee_basis.strip()[:300]
+    if fee_due < 0:
+        raise ValidationError({"fee_due": [_("Số tiền phí, lệ phí không được âm.")]})
+    paid = fee_summary(dossier).paid
+    if paid > fee_due:
+        raise DomainError(
+            _(
+                "Hồ sơ đã nộp %(paid)s đồng, nhiều hơn số phải nộp xác định lại (%(due)s đồng): "
+                "cần xử lý khoản đã thu trước khi xác định lại phí, lệ phí."
+            )
+            % {"paid": format_amount(paid), "due": format_amount(fee_due)},
+            code="fee_paid_above_due",
+        )
+    before = (dossier.fee_due, dossier.fee_exemption, dossier.fee_basis)
+    after = (fee_due, fee_exemption if fee_due == 0 else "", fee_basis)
+    if before == after:
+        return dossier
+    dossier.fee_due, dossier.fee_exemption, dossier.fee_basis = after
+    dossier.save(update_fields=["fee_due", "fee_exemption", "fee_basis", "updated_at"])
+    # The caller's instance too: an approval hook's dossier is saved again by the approval.
+    given.fee_due, given.fee_exemption, given.fee_basis = after
+    data = {
+        "from": before[0],
+        "to": fee_due,
+        "exemption": dossier.fee_exemption,
+        "basis": dossier.fee_basis,
+    }
+    DossierEvent.objects.create(
+        dossier=dossier,
+        action="fee_requoted",
+        from_status=dossier.status,
+        to_status=dossier.status,
+        actor=actor,
+        note=dossier.fee_exemption or dossier.fee_basis,
+        created_at=timezone.now(),
+        data=data,
+        is_public=False,
+    )
+    record_audit_event(
+        action="dossier.fee_requoted",
+        actor=actor,
+        target=dossier,
+        data={"code": dossier.code, **data},
+    )
+    return dossier
 
 
 @transaction.atomic

@@ -90,7 +90,7 @@ def test_loading_twice_changes_nothing(seeded):
 
     call_command("load_procedures", "--unit", str(seeded.code), stdout=out)
 
-    assert "thêm 0, cập nhật 0, giữ nguyên 29 thủ tục" in out.getvalue()
+    assert "thêm 0, cập nhật 0, giữ nguyên 30 thủ tục" in out.getvalue()
     assert export_json(seeded) == before
     assert AuditEvent.objects.count() == events
 
@@ -107,7 +107,7 @@ def test_json_round_trip_gives_the_same_catalog(seeded, other_commune):
         actor=None, unit=other_commune, records=catalog_io.parse_json(exported)
     )
 
-    assert len(result.created) == 29
+    assert len(result.created) == 30
     assert export_json(other_commune) == json.loads(exported)
 
 

@@ -1,0 +1,35 @@
+"""The unit administrator edits the civil registry settings (procedure → register map,
+entries per book)."""
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.db import migrations
+
+GRANTS = {
+    "unit_admin": ["civil_registry.manage_civil_registry_settings"],
+}
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("civil_registry")
+    app_config.models_module = True
+    create_contenttypes(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Position = apps.get_model("core", "Position")
+    Permission = apps.get_model("auth", "Permission")
+    for code, perms in GRANTS.items():
+        position = Position.objects.get(code=code)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            position.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("civil_registry", "0007_unit_settings"),
+        ("core", "0003_seed_positions"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
