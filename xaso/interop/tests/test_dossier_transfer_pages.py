@@ -115,10 +115,10 @@ def _post_transfer(client, pair, **data):
 
 def _deliver(unit, token: str) -> list:
     """Hand `unit`'s pending packages to the receiving endpoint's service (in-process)."""
-    receptions = []
-    for outbound in OutboundPackage.objects.filter(unit=unit).order_by("pk"):
-        receptions.append(services.receive_package(token=token, data=bytes(outbound.package)))
-    return receptions
+    return [
+        services.receive_package(token=token, data=bytes(outbound.package))
+        for outbound in OutboundPackage.objects.filter(unit=unit).order_by("pk")
+    ]
 
 
 def test_transfer_from_the_dossier_page_queues_the_package(pair, client_as):
