@@ -30,12 +30,10 @@ import logging
 import re
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +61,7 @@ from xaso.interop.edxml.rules import VIETNAM
 from xaso.interop.edxml.rules import make_document_id
 from xaso.interop.models import DossierTransfer
 from xaso.interop.models import DossierTransferStatus
+from xaso.interop.models import OutboundPackage
 from xaso.interop.models import Peer
 from xaso.signatures import services as signatures
 
@@ -282,15 +281,14 @@ def record_status(received: handlers.ReceivedStatus) -> None:
     if row is None:
         return
     document_id = status.response_for.document_id
-    link = (
-        DossierTransfer.objects.select_for_update()
-        .filter(unit_id=row.unit_id)
-        .filter(
-            Q(direction=OUT, document_id=document_id)
-            | Q(direction=IN, result_outbound__document_id=document_id)
-        )
-        .first()
-    )
+    links = DossierTransfer.objects.select_for_update().filter(unit_id=row.unit_id)
+    # Two lookups rather than an OR over a nullable join (PostgreSQL cannot lock that).
+    link = links.filter(direction=OUT, document_id=document_id).first()
+    if link is None:
+        sent = OutboundPackage.objects.filter(
+            unit_id=row.unit_id, document_id=document_id
+        ).values_list("pk", flat=True)
+        link = links.filter(direction=IN, result_outbound_id__in=list(sent)).first()
     if link is None:
         return
     DossierTransferStatus.objects.create(
@@ -313,13 +311,19 @@ def record_status(received: handlers.ReceivedStatus) -> None:
 
 
 def _send_province_status(link: DossierTransfer, code: StatusCode, description: str, actor) -> None:
-    services.send_status(
-        inbound=link.inbound,
-        status_code=code,
-        description=description[:1000],
-        staff=t.StaffInfo(staff=actor.get_full_name()[:50]) if actor else None,
-        actor=actor,
-    )
+    try:
+        services.send_status(
+            inbound=link.inbound,
+            status_code=code,
+            description=description[:1000],
+            staff=t.StaffInfo(staff=actor.get_full_name()[:50]) if actor else None,
+            actor=actor,
+        )
+    except ValidationError:
+        # The commune stopped being a peer (or lost its address): the province's own work
+        # goes on; the status is not sent and the transfer page shows the last one sent.
+        logger.warning("Dossier transfer %s: status %s not sent", link.document_id, code.value)
+        return
     DossierTransferStatus.objects.create(
         transfer=link, code=code.value, description=description, at=timezone.now()
     )
@@ -385,11 +389,8 @@ def _reception_officer(unit) -> User | None:
     """Who the dossier is received in the name of: the unit's one-stop officer (the first
     active holder of the reception permission). The exchange receives it automatically, as
     the higher one-stop does when the record is shared (ND 61/2018 Đ19.7)."""
-    permission = Permission.objects.filter(
-        codename="receive_dossier", content_type__app_label="dossiers"
-    ).first()
     for user in User.objects.filter(unit=unit, is_active=True).order_by("username"):
-        if permission is not None and user.has_perm("dossiers.receive_dossier"):
+        if user.has_perm("dossiers.receive_dossier"):
             return user
     return None
 

@@ -18,6 +18,7 @@ from xaso.core.pdf import render_pdf
 from xaso.core.testing import IsolationCase
 from xaso.core.testing import assert_isolation
 from xaso.dossiers.models import Dossier
+from xaso.dossiers.models import Result
 from xaso.dossiers.models import Transfer
 from xaso.dossiers.services import processing
 from xaso.dossiers.services import results
@@ -27,6 +28,9 @@ from xaso.dossiers.services.reception import receive_dossier
 from xaso.dossiers.tests.factories import ProcedureFactory
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop.dossier_transfer import send_result
+from xaso.interop.edxml import build_package
+from xaso.interop.edxml import parse_package
 from xaso.interop.models import DossierTransfer
 from xaso.interop.models import OutboundPackage
 from xaso.interop.models import Peer
@@ -35,6 +39,7 @@ from xaso.interop.tests.province_side import PROCEDURE_NAME
 from xaso.interop.tests.province_side import PROVINCE_ID
 from xaso.signatures import pki
 from xaso.signatures.services import import_trust_anchor
+from xaso.signatures.signing import Pkcs12Key
 
 COMMUNE_ID = "H41.16777"
 NOWHERE = "http://127.0.0.1:9/lien-thong/edxml/"  # nothing listens: packages wait
@@ -345,3 +350,46 @@ def test_isolation_of_every_transfer_page(pair, client_as):
     ]:
         assert_isolation(case)
     assert Peer.objects.filter(unit=pair.commune).count() == 1
+
+
+@override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False)
+def test_result_modified_after_signing_cannot_become_the_dossier_result(
+    pair, client_as, province_key
+):
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    dossier = _to_result(pair)
+    send_result(
+        actor=pair.p_counter,
+        dossier=dossier,
+        signer=Pkcs12Key(data=province_key, passphrase=PASSPHRASE),
+    )
+    sent = OutboundPackage.objects.get(unit=pair.province, kind="document")
+    package = parse_package(bytes(sent.package))
+    pdf = next(item for item in package.attachments if item.content_type == "application/pdf")
+    position = pdf.data.index(b"/Producer")
+    pdf.data = pdf.data[:position] + b"/Producex" + pdf.data[position + 9 :]
+    services.receive_package(token=TO_COMMUNE, data=build_package(package))
+
+    link = DossierTransfer.objects.get(direction="out")
+    assert link.result_valid is False
+    response = client_as(pair.counter).post(
+        reverse("interop:dossier_transfer_take_result", args=[link.pk]), follow=True
+    )
+    html = response.content.decode()
+    assert "Chữ ký số trên kết quả nhận về không hợp lệ" in html
+    assert "Chữ ký số KHÔNG hợp lệ" in html
+    commune_dossier = Dossier.objects.get(pk=pair.dossier.pk)
+    assert commune_dossier.status == "transferred"
+    assert not Result.objects.filter(dossier=commune_dossier).exists()
+
+
+def test_province_work_goes_on_when_the_commune_is_no_longer_a_peer(pair, client_as):
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    Peer.objects.filter(unit=pair.province).update(is_active=False)
+    link = DossierTransfer.objects.get(direction="in")
+    dossier = processing.claim_step(actor=pair.p_official, dossier=link.dossier)
+    assert dossier.status == "in_progress"
+    assert list(link.statuses.values_list("code", flat=True)) == ["03"]
+    assert not OutboundPackage.objects.filter(unit=pair.province).exists()
