@@ -272,6 +272,14 @@ def test_signed_result_sent_from_the_page_lands_at_the_commune_desk(pair, client
             },
         )
 
+    page = client_as(pair.p_counter).get(
+        reverse("interop:dossier_transfer_status", args=[dossier.pk])
+    )
+    html = page.content.decode()
+    assert "Hồ sơ liên thông nhận từ" in html
+    assert pair.dossier.code in html
+    assert "Ký số và gửi kết quả" in html
+
     wrong = upload("sai-mat-khau")
     assert wrong.status_code == 400
     assert "mật khẩu" in wrong.content.decode().lower()
