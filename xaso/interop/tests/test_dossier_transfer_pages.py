@@ -84,6 +84,7 @@ def pair(commune, province, other_commune, make_staff):
             applicant=applicant,
             channel="direct",
             delivery_method="desk",
+            declared_data={"ho_ten_chong": "Trần Văn Bình"},
             documents=[
                 ReceivedDocument(
                     name="Tờ khai",
@@ -209,7 +210,14 @@ def test_province_receives_once_in_its_normal_inbox(pair, client_as):
     assert province_dossier.code.startswith(PROVINCE_ID + "-")
     assert province_dossier.book_number == 1
     assert incoming.remote_code == pair.dossier.code
-    assert province_dossier.applicant.unit == pair.province
+    applicant = province_dossier.applicant
+    assert (applicant.unit, applicant.full_name, applicant.id_number) == (
+        pair.province,
+        "Nguyễn Thị An",
+        "040190000123",
+    )
+    assert province_dossier.declared_data == {"ho_ten_chong": "Trần Văn Bình"}
+    assert (province_dossier.channel, province_dossier.received_by) == ("online", pair.p_counter)
     assert [(d.name, d.file.read()) for d in province_dossier.documents.all()] == [
         ("Tờ khai", b"%PDF-1.4 x")
     ]
