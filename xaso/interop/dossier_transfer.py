@@ -229,16 +229,22 @@ def transfer_out(
             note=note,
         )
         dossier.refresh_from_db()
+        today = timezone.localdate()
+        # The one-stop transfer's id numbers the package: unique in this deployment, known
+        # before the link row is written (its DocumentId is unique per unit).
+        number = str(transfer.pk)
+        document_id = make_document_id(
+            organ_id=ours, date=today, number=number, notation=TRANSFER_NOTATION
+        )
         link = DossierTransfer.objects.create(
             unit=unit,
             direction=OUT,
             peer=peer,
             dossier=dossier,
             transfer=transfer,
+            document_id=document_id,
             remote_unit_name=peer.name,
         )
-        today = timezone.localdate()
-        number = str(link.pk)
         payload, scans = _dossier_payload(dossier, actor=actor, due_at=transfer.due_at, note=note)
         package = t.Package(
             header=t.MessageHeader(
@@ -257,10 +263,7 @@ def transfer_out(
         )
         [outbound] = services.send_document(unit=unit, package=package, actor=actor)
         link.outbound = outbound
-        link.document_id = make_document_id(
-            organ_id=ours, date=today, number=number, notation=TRANSFER_NOTATION
-        )
-        link.save(update_fields=["outbound", "document_id"])
+        link.save(update_fields=["outbound"])
         record_audit_event(
             action="interop.dossier_transferred",
             actor=actor,

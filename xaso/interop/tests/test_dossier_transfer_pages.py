@@ -4,10 +4,12 @@ input, idempotent receipt. Across two live deployments: test_dossier_transfer_tw
 """
 
 import datetime
+import threading
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +31,7 @@ from xaso.dossiers.tests.factories import ProcedureFactory
 from xaso.interop import handlers
 from xaso.interop import services
 from xaso.interop.dossier_transfer import send_result
+from xaso.interop.dossier_transfer import transfer_out
 from xaso.interop.edxml import build_package
 from xaso.interop.edxml import parse_package
 from xaso.interop.models import DossierTransfer
@@ -138,7 +141,9 @@ def test_transfer_from_the_dossier_page_queues_the_package(pair, client_as):
         pair.peer,
         PROVINCE_ID,
     )
-    assert link.document_id == f"{COMMUNE_ID},{timezone.localdate():%Y/%m/%d},{link.pk}/HSLT"
+    assert (
+        link.document_id == f"{COMMUNE_ID},{timezone.localdate():%Y/%m/%d},{link.transfer_id}/HSLT"
+    )
     # Queued; its delivery job runs on commit (see the two-deployment tests).
     link.outbound.refresh_from_db()
     assert (link.outbound.status, link.outbound.peer) == ("pending", pair.peer)
@@ -409,3 +414,62 @@ def test_province_work_goes_on_when_the_commune_is_no_longer_a_peer(pair, client
     assert dossier.status == "in_progress"
     assert list(link.statuses.values_list("code", flat=True)) == ["03"]
     assert not OutboundPackage.objects.filter(unit=pair.province).exists()
+
+
+def _in_threads(count: int, work) -> list[BaseException]:
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except BaseException as exc:  # noqa: BLE001 (reported by the caller)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_parallel_transfers_and_redeliveries(pair):
+    dossiers = [pair.dossier]
+    for _ in range(5):
+        dossier = receive_dossier(
+            actor=pair.counter,
+            data=ReceptionData(
+                procedure=pair.dossier.procedure,
+                applicant=pair.dossier.applicant,
+                channel="direct",
+                delivery_method="desk",
+            ),
+        )
+        dossiers.append(processing.claim_step(actor=pair.official, dossier=dossier))
+
+    def transfer(index: int) -> None:
+        transfer_out(
+            actor=pair.official, dossier=dossiers[index], peer_id=pair.peer.pk, due_in_days=5
+        )
+
+    assert _in_threads(6, transfer) == []
+    links = DossierTransfer.objects.filter(direction="out")
+    assert links.count() == 6
+    assert len(set(links.values_list("document_id", flat=True))) == 6
+    assert OutboundPackage.objects.filter(unit=pair.commune).count() == 6
+
+    # The same package delivered five times at once (a retrying sender): one dossier.
+    data = bytes(links.order_by("pk").first().outbound.package)
+
+    def deliver(index: int) -> None:
+        services.receive_package(token=TO_PROVINCE, data=data)
+
+    assert _in_threads(5, deliver) == []
+    assert Dossier.objects.filter(unit=pair.province).count() == 1
+    assert DossierTransfer.objects.filter(direction="in").count() == 1
