@@ -19,8 +19,9 @@ from xaso.dossiers.models import Dossier
 class DossierLink:
     label: str | Promise
     url_name: str  # reversed with the dossier's pk
-    # Or a callable giving them when the page is shown (codes from a setting).
-    procedure_codes: frozenset[str] | Callable[[], frozenset[str]]
+    # Or a callable giving them when the page is shown (codes from a setting); None: every
+    # procedure (e.g. the electronic inter-level transfer).
+    procedure_codes: frozenset[str] | Callable[[], frozenset[str]] | None
     permission: str
     # Extra condition, e.g. "not registered yet"; None means always while the dossier is open.
     condition: Callable[[Dossier], bool] | None = None
@@ -40,7 +41,7 @@ def dossier_links_for(*, user: User, dossier: Dossier) -> list[dict[str, Any]]:
     links = []
     for link in _LINKS.values():
         codes = link.procedure_codes() if callable(link.procedure_codes) else link.procedure_codes
-        if dossier.procedure.code not in codes:
+        if codes is not None and dossier.procedure.code not in codes:
             continue
         if not user.has_perm(link.permission):
             continue
@@ -89,3 +90,35 @@ def run_approval_hooks(*, actor: User, dossier: Dossier) -> None:
             codes = codes()
         if code in codes:
             registered.hook(actor, dossier)
+
+
+# --- Transition hooks -------------------------------------------------------------------------
+#
+# Other apps told of every processing action once it is applied (e.g. the electronic
+# inter-level transfer tells the commune that sent a dossier that it is now in progress or
+# has its result). The hook runs inside the action's transaction, after the dossier event is
+# written; what it sends must go out on commit. A hook that raises stops the action.
+
+
+@dataclass(frozen=True)
+class TransitionEvent:
+    actor: User
+    dossier: Dossier
+    event: str  # DossierEvent.action, e.g. "claimed", "refused"
+    from_status: str
+    to_status: str
+    note: str
+
+
+TransitionHook = Callable[[TransitionEvent], None]
+
+_TRANSITION_HOOKS: dict[str, TransitionHook] = {}
+
+
+def register_transition_hook(*, name: str, hook: TransitionHook) -> None:
+    _TRANSITION_HOOKS[name] = hook
+
+
+def run_transition_hooks(event: TransitionEvent) -> None:
+    for hook in _TRANSITION_HOOKS.values():
+        hook(event)

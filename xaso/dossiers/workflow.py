@@ -125,9 +125,11 @@ ALLOWED_TRANSITIONS: dict[str, Transition] = {
         targets=_statuses(Status.TRANSFERRED),
         event="transferred",
     ),
+    # Back to processing, or (the higher authority decided and issued the result) straight
+    # to the return step: the receiving one-stop hands that result to the citizen (Đ19.7).
     Action.RECORD_TRANSFER_RETURN: Transition(
         sources=_statuses(Status.TRANSFERRED),
-        targets=_statuses(Status.IN_PROGRESS),
+        targets=_statuses(Status.IN_PROGRESS, Status.RESULT_READY),
         event="transfer_returned",
     ),
     # After the approval step: usually the return step (result ready); a second approval

@@ -8,4 +8,7 @@ class InteropConfig(AppConfig):
     verbose_name = _("Liên thông")
 
     def ready(self) -> None:
+        from xaso.interop import dossier_transfer
         from xaso.interop import navigation  # noqa: F401  (menu entry)
+
+        dossier_transfer.register()

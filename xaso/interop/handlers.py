@@ -56,6 +56,9 @@ StatusHandler = Callable[[ReceivedStatus], None]
 DeliveryHandler = Callable[["OutboundPackage"], None]
 
 _document_handlers: list[DocumentHandler] = []
+# Packages of a given kind owned by one handler only (e.g. one-stop dossiers transferred
+# between levels never reach the incoming-documents register): (predicate, handler).
+_claims: list[tuple[Callable[[Package], bool], DocumentHandler]] = []
 _status_handlers: list[StatusHandler] = []
 _delivery_handlers: list[DeliveryHandler] = []
 
@@ -65,6 +68,12 @@ def on_document_received(handler: DocumentHandler) -> DocumentHandler:
     if handler not in _document_handlers:
         _document_handlers.append(handler)
     return handler
+
+
+def claim_documents(predicate: Callable[[Package], bool], handler: DocumentHandler) -> None:
+    """Packages for which `predicate` is true go to `handler` alone."""
+    if (predicate, handler) not in _claims:
+        _claims.append((predicate, handler))
 
 
 def on_status_received(handler: StatusHandler) -> StatusHandler:
@@ -83,10 +92,15 @@ def unregister(handler: Callable) -> None:
     for registry in (_document_handlers, _status_handlers, _delivery_handlers):
         if handler in registry:
             registry.remove(handler)
+    _claims[:] = [claim for claim in _claims if claim[1] is not handler]
 
 
 def run_document_handlers(received: ReceivedDocument) -> Outcome:
-    """Run every document handler; a refusal (02) wins, else the last outcome given."""
+    """Run every document handler; a refusal (02) wins, else the last outcome given. A
+    claimed package goes to its claiming handler alone."""
+    for predicate, claimer in _claims:
+        if predicate(received.package):
+            return claimer(received) or Outcome()
     outcome = Outcome()
     for handler in _document_handlers:
         result = handler(received)

@@ -144,3 +144,86 @@ class InboundPackage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} ← {self.sender_organ_id}"
+
+
+class DossierTransfer(models.Model):
+    """A one-stop dossier transferred between levels over the exchange (ND 61/2018 Đ19.7).
+
+    Both sides keep one: the commune's (OUTGOING: its dossier, the package sent, what the
+    province answered, the result received) and the province's (INCOMING: the dossier it
+    created, the commune's code, the result sent back). `document_id` is the edXML
+    DocumentId of the transfer package: the same on both sides, what statuses refer to.
+    """
+
+    class Direction(models.TextChoices):
+        OUTGOING = "out", _("Chuyển đi")
+        INCOMING = "in", _("Nhận đến")
+
+    unit = models.ForeignKey(
+        "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="dossier_transfers"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="dossier_transfers")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="network_transfers"
+    )
+    # The one-stop app's record of the transfer (outgoing side).
+    transfer = models.OneToOneField(
+        "dossiers.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="network_transfer",
+    )
+    document_id = models.CharField(_("mã gói tin chuyển"), max_length=200)
+    remote_code = models.CharField(_("mã hồ sơ tại bên kia"), max_length=60, blank=True)
+    remote_unit_name = models.CharField(_("đơn vị bên kia"), max_length=300, blank=True)
+    outbound = models.ForeignKey(
+        OutboundPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    inbound = models.ForeignKey(
+        InboundPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    remote_status = models.CharField(_("trạng thái liên thông"), max_length=2, blank=True)
+    remote_status_note = models.TextField(_("nội dung trạng thái"), blank=True)
+    # The result: sent back (incoming side) or received (outgoing side).
+    result_outbound = models.ForeignKey(
+        OutboundPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result_data = models.JSONField(default=dict, blank=True)
+    result_file = models.FileField(upload_to="lien-thong/ket-qua/%Y/%m/", blank=True)
+    result_valid = models.BooleanField(null=True)
+    result_signer = models.CharField(max_length=500, blank=True)
+    result_received_at = models.DateTimeField(null=True, blank=True)
+    result_taken_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ liên thông")
+        verbose_name_plural = _("hồ sơ liên thông")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "direction", "document_id"], name="interop_dossier_transfer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.document_id}"
+
+
+class DossierTransferStatus(models.Model):
+    """One status of a transferred dossier, sent (province) or received (commune)."""
+
+    transfer = models.ForeignKey(DossierTransfer, on_delete=models.CASCADE, related_name="statuses")
+    code = models.CharField(max_length=2)
+    description = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["transfer", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} {self.code}"

@@ -32,7 +32,8 @@ def deliver_package(outbound_id: int) -> dict[str, Any]:
 @task()
 def flush_outbox() -> int:
     """Enqueue a delivery for every pending package that is due; returns how many."""
-    ids = list(services.due_outbound().values_list("pk", flat=True))
+    # In the order queued: statuses of one dossier arrive in the order they happened.
+    ids = list(services.due_outbound().order_by("pk").values_list("pk", flat=True))
     for outbound_id in ids:
         deliver_package.enqueue(outbound_id=outbound_id)
     return len(ids)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from xaso.interop import pages
+from xaso.interop import transfer_pages
 from xaso.interop import views
 
 app_name = "interop"
@@ -15,4 +16,18 @@ urlpatterns = [
     path("gui/<int:pk>/gui-lai/", pages.outbound_retry, name="outbound_retry"),
     path("gui/<int:pk>/tai-ve/", pages.outbound_download, name="outbound_download"),
     path("nhan/<int:pk>/tai-ve/", pages.inbound_download, name="inbound_download"),
+    # Inter-level transfer of one-stop dossiers.
+    path("ho-so/", transfer_pages.transfer_list, name="dossier_transfer_list"),
+    path("ho-so/<int:pk>/", transfer_pages.dossier_transfer_page, name="dossier_transfer"),
+    path(
+        "ho-so/<int:pk>/trang-thai/",
+        transfer_pages.dossier_transfer_page,
+        name="dossier_transfer_status",
+    ),
+    path("ho-so/<int:pk>/gui-ket-qua/", transfer_pages.send_result, name="dossier_send_result"),
+    path(
+        "chuyen/<int:pk>/nhan-ket-qua/",
+        transfer_pages.take_result,
+        name="dossier_transfer_take_result",
+    ),
 ]

@@ -404,6 +404,16 @@ def transition_dossier(
                 **data,
             },
         )
+        extensions.run_transition_hooks(
+            extensions.TransitionEvent(
+                actor=actor,
+                dossier=locked,
+                event=rule.event,
+                from_status=from_status,
+                to_status=result.to_status,
+                note=note,
+            )
+        )
         if result.notify:
             # Queued by the notifications module only once this transaction commits.
             notifications.notify_applicant(dossier=locked, kind=result.notify)
