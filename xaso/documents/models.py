@@ -133,6 +133,16 @@ class IncomingDocument(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     extracted_text = models.TextField(_("nội dung trích từ tệp"), blank=True)
+    # Every PDF received or uploaded is checked (ND 30 Đ21.2: authenticity and integrity);
+    # the stored report is shown on the document page.
+    verification = models.ForeignKey(
+        "signatures.VerificationRecord",
+        verbose_name=_("kết quả kiểm tra chữ ký số"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -461,6 +471,10 @@ class OutgoingFile(models.Model):
     class Kind(models.TextChoices):
         VERSION = "version", _("Phiên bản dự thảo")
         ATTACHMENT = "attachment", _("Tài liệu kèm theo")
+        # The electronic original (ND 30 Đ5): signed by the signer, then numbered and
+        # signed by the organisation; separate attachments signed by the văn thư (PL I 8.b).
+        SIGNED = "signed", _("Bản điện tử đã ký số")
+        SIGNED_ATTACHMENT = "signed_att", _("Tài liệu kèm theo đã ký số")
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -29,6 +29,8 @@ from xaso.documents.models import Medium
 from xaso.documents.models import Secrecy
 from xaso.documents.models import Urgency
 from xaso.documents.uploads import CheckedFile
+from xaso.signatures import services as signatures
+from xaso.signatures.models import VerificationRecord
 
 REGISTER_PERMISSION = "documents.register_documents"
 INCOMING_REGISTER = "documents.incoming"
@@ -168,6 +170,21 @@ def _validate(data: IncomingData, arrived_at: datetime.datetime) -> None:
         raise ValidationError(errors)
 
 
+def verify_received(*, actor: User, content: bytes, filename: str) -> VerificationRecord | None:
+    """Check the PDF's signatures and store the report (None when the file cannot be read
+    as PDF at all: the register line is still written, the page says it was not checked)."""
+    try:
+        return signatures.record_verification(
+            actor=actor,
+            unit=actor.unit,
+            pdf_bytes=content,
+            filename=filename.rsplit("/", 1)[-1],
+            source=VerificationRecord.Source.RECEIVED,
+        )
+    except signatures.PdfRejectedError:
+        return None
+
+
 @transaction.atomic
 def register_incoming(
     *,
@@ -238,8 +255,13 @@ def register_incoming(
         document.file.name = data.file.name
         document.content_type = data.file.content_type
         document.sha256 = data.file.sha256
-        if document.page_count is None and data.file.content_type == "application/pdf":
-            document.page_count = extraction.pdf_page_count(data.file.read())
+        if data.file.content_type == "application/pdf":
+            content = data.file.read()
+            if document.page_count is None:
+                document.page_count = extraction.pdf_page_count(content)
+            document.verification = verify_received(
+                actor=actor, content=content, filename=data.file.name
+            )
     document.refresh_search_text()
     document.full_clean(validate_unique=False, validate_constraints=False)
     document.save()
