@@ -9,3 +9,6 @@ class InteropConfig(AppConfig):
 
     def ready(self) -> None:
         from xaso.interop import navigation  # noqa: F401  (menu entry)
+        from xaso.interop.documents_exchange import register as register_documents_exchange
+
+        register_documents_exchange()

@@ -163,6 +163,10 @@ def release_signed(
             _("Văn bản đã ký số: hãy dùng khóa ký của cơ quan để ký số khi phát hành."),
             code="no_key",
         )
+    from xaso.documents import exchange  # exchange builds on this module
+
+    # Refuse before numbering (e.g. a recipient without an exchange address).
+    exchange.check_recipients(document)
     with original.file.open("rb") as handle:
         pdf = handle.read()
     with transaction.atomic():
@@ -210,6 +214,8 @@ def release_signed(
             target=document,
             data={"number": code, "signed_sha256": hashlib.sha256(signed).hexdigest()},
         )
+        released_pk = document.pk
+        transaction.on_commit(lambda: exchange.notify_released(released_pk))
     return document
 
 
