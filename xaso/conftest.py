@@ -1,6 +1,8 @@
 """Fixtures shared by every app: real units from the national list and staff by position."""
 
+import os
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -10,12 +12,19 @@ from xaso.core.models import AdministrativeUnit
 from xaso.core.models import User
 from xaso.core.tests.factories import UserFactory
 from xaso.core.tests.factories import real_unit
+from xaso.signatures import pki
+from xaso.signatures import softhsm
 
 # Nghệ An (40) and three of its communes; Hà Nội (1) for a different province.
 PROVINCE_CODE = 40
 COMMUNE_CODE = 16777  # Xã Quỳ Châu
 OTHER_COMMUNE_CODE = 16750  # Xã Tiền Phong
 FAR_COMMUNE_CODE = 454  # Xã Đông Anh, Hà Nội
+# Test PKI and SoftHSM token (signing tests of every app share them: a process loads the
+# PKCS#11 library, and so SoftHSM's token list, only once).
+PASSPHRASE = "mat-khau-p12-thu"
+PIN = "246810"
+SO_PIN = "13579246"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -121,3 +130,44 @@ def _end_stray_database_sessions(django_db_setup: None, django_db_blocker: objec
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(scope="session")
+def demo_pki() -> SimpleNamespace:
+    root = pki.create_ca(common_name="XãSố Test Root CA")
+    sub = pki.issue_identity(issuer=root, common_name="XãSố Test Sub CA", is_ca=True)
+    chairman = pki.issue_identity(issuer=sub, common_name="Trần Văn Chủ Tịch")
+    organisation = pki.issue_identity(issuer=sub, common_name="UBND xã Quỳ Châu")
+    stranger = pki.issue_identity(issuer=pki.create_ca(common_name="Lạ CA"), common_name="Lạ")
+    chain = [sub.certificate, root.certificate]
+    return SimpleNamespace(
+        root=root,
+        sub=sub,
+        chairman=chairman,
+        organisation=organisation,
+        stranger=stranger,
+        chairman_p12=pki.pkcs12_bytes(chairman, passphrase=PASSPHRASE, chain=chain),
+        organisation_p12=pki.pkcs12_bytes(organisation, passphrase=PASSPHRASE, chain=chain),
+        stranger_p12=pki.pkcs12_bytes(stranger, passphrase=PASSPHRASE, chain=[]),
+    )
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(
+    demo_pki: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory
+) -> SimpleNamespace:
+    if not softhsm.available():
+        pytest.skip("SoftHSM2 or opensc (pkcs11-tool) is not installed")
+    directory = tmp_path_factory.mktemp("softhsm")
+    conf = softhsm.write_config(directory)
+    # The PKCS#11 library reads it when this process first loads it.
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    token = softhsm.provision_token(
+        conf=conf,
+        token_label="chutich-test",
+        pin=PIN,
+        so_pin=SO_PIN,
+        issuer=demo_pki.sub,
+        common_name="Trần Văn Chủ Tịch (token)",
+    )
+    return SimpleNamespace(conf=conf, token=token, pin=PIN, directory=directory)

@@ -7,14 +7,93 @@ each ExternalRecipient (BussinessDocType 0 new; recall = 1 and replacement = 3 a
 from the document's status and `replaces`).
 """
 
+import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from xaso.core.audit import record_audit_event
 from xaso.documents.models import EDXML_PRIORITY
 from xaso.documents.models import ExternalRecipient
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.services.outgoing import unit_title
+from xaso.documents.services.signing import released_files
+
+# Extension points the exchange layer plugs into (from its AppConfig.ready; the documents
+# app never imports it): a check run before numbering (e.g. every recipient has an
+# exchange address) that raises DomainError to refuse, and a listener told, after the
+# commit, that a digitally signed document was released.
+_recipient_checks: list[Callable[[OutgoingDocument], None]] = []
+_release_listeners: list[Callable[[int], None]] = []
+
+
+def on_check_recipients(check: Callable[[OutgoingDocument], None]) -> None:
+    if check not in _recipient_checks:
+        _recipient_checks.append(check)
+
+
+def on_released(listener: Callable[[int], None]) -> None:
+    if listener not in _release_listeners:
+        _release_listeners.append(listener)
+
+
+def check_recipients(document: OutgoingDocument) -> None:
+    for check in _recipient_checks:
+        check(document)
+
+
+def notify_released(document_pk: int) -> None:
+    for listener in _release_listeners:
+        listener(document_pk)
+
+
+def files_to_send(document: OutgoingDocument) -> list[tuple[str, str, bytes]]:
+    """(name, content type, bytes) of the signed original and signed attachments."""
+    result = []
+    for item in released_files(document):
+        with item.file.open("rb") as handle:
+            result.append((item.name, item.content_type, handle.read()))
+    return result
+
+
+def find_outgoing(*, unit_id: int, document_id: str) -> OutgoingDocument | None:
+    """Our released document named by a QCVN 102 DocumentId, or None."""
+    parts = document_id.split(",")
+    if len(parts) != 3 or "/" not in parts[2]:
+        return None
+    _organ_id, date_text, code = parts
+    number, notation = code.split("/", 1)
+    try:
+        issued_on = datetime.datetime.strptime(date_text, "%Y/%m/%d").date()  # noqa: DTZ007
+        number_value = int(number)
+    except ValueError:
+        return None
+    candidates = OutgoingDocument.objects.filter(
+        unit_id=unit_id, issued_on=issued_on, number=number_value, notation=notation
+    ).select_related("unit")
+    return next((doc for doc in candidates if _document_id_of(doc) == document_id), None)
+
+
+@transaction.atomic
+def set_recipient_status(
+    *, document: OutgoingDocument, organ_id: str, status: str, note: str = ""
+) -> int:
+    """Record what became of the document at recipient `organ_id` (outbox state or the
+    receiver's status code); returns the rows updated."""
+    updated = ExternalRecipient.objects.filter(document=document, organ_id=organ_id).update(
+        exchange_status=status[:40], exchange_note=note[:500], exchange_updated_at=timezone.now()
+    )
+    if updated:
+        record_audit_event(
+            action="documents.exchange_status",
+            unit=document.unit,
+            target=document,
+            data={"organ_id": organ_id, "status": status, "note": note[:500]},
+        )
+    return updated
 
 
 def pending_exchange(*, unit_id: int) -> QuerySet[ExternalRecipient]:
@@ -75,3 +154,6 @@ def message_header(document: OutgoingDocument) -> dict[str, Any]:
         "ResponseFor": [],
         "DocumentId": document_id(document),
     }
+
+
+_document_id_of = document_id

@@ -133,9 +133,26 @@ class IncomingDocument(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     extracted_text = models.TextField(_("nội dung trích từ tệp"), blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    # Every PDF received or uploaded is checked (ND 30 Đ21.2: authenticity and integrity);
+    # the stored report is shown on the document page.
+    verification = models.ForeignKey(
+        "signatures.VerificationRecord",
+        verbose_name=_("kết quả kiểm tra chữ ký số"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+    # Empty for a document registered by the exchange system itself on arrival (edXML,
+    # ND 30 Đ21.2), after checking its signatures and addressee.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Electronic exchange: the sender's DocumentId (QCVN 102), which recall and update
+    # packages name (Đ18.4, Đ21); recalled documents are kept, frozen, not deleted.
+    exchange_document_id = models.CharField(max_length=120, blank=True, db_index=True)
+    recalled_at = models.DateTimeField(_("ngày bị thu hồi"), null=True, blank=True)
+    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với văn bản"),
@@ -461,6 +478,10 @@ class OutgoingFile(models.Model):
     class Kind(models.TextChoices):
         VERSION = "version", _("Phiên bản dự thảo")
         ATTACHMENT = "attachment", _("Tài liệu kèm theo")
+        # The electronic original (ND 30 Đ5): signed by the signer, then numbered and
+        # signed by the organisation; separate attachments signed by the văn thư (PL I 8.b).
+        SIGNED = "signed", _("Bản điện tử đã ký số")
+        SIGNED_ATTACHMENT = "signed_att", _("Tài liệu kèm theo đã ký số")
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -522,6 +543,8 @@ class ExternalRecipient(models.Model):
     organ_id = models.CharField(_("mã định danh"), max_length=35, blank=True)
     organ_name = models.CharField(_("tên cơ quan"), max_length=200)
     exchange_status = models.CharField(_("trạng thái liên thông"), max_length=40, blank=True)
+    exchange_note = models.CharField(_("ghi chú liên thông"), max_length=500, blank=True)
+    exchange_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("nơi nhận bên ngoài")
@@ -530,6 +553,28 @@ class ExternalRecipient(models.Model):
 
     def __str__(self) -> str:
         return self.organ_name
+
+    @property
+    def exchange_status_label(self) -> str:
+        """The status in words: the outbox's own states, then the receiver's codes (QCVN 102
+        status package, documents.md §9.5)."""
+        return str(EXCHANGE_STATUS_LABELS.get(self.exchange_status, self.exchange_status))
+
+
+EXCHANGE_STATUS_LABELS = {
+    "queued": _("Đang gửi"),
+    "failed": _("Gửi không được"),
+    "refused": _("Bên nhận không nhận gói tin"),
+    "01": _("01 — Đã đến"),
+    "02": _("02 — Từ chối tiếp nhận"),
+    "03": _("03 — Đã tiếp nhận"),
+    "04": _("04 — Đã đến, đang chờ phân công"),
+    "05": _("05 — Đã phân công, đang xử lý"),
+    "06": _("06 — Đã xử lý xong"),
+    "13": _("13 — Thu hồi văn bản"),
+    "15": _("15 — Đồng ý thu hồi / cập nhật"),
+    "16": _("16 — Từ chối thu hồi / cập nhật"),
+}
 
 
 class Distribution(models.Model):

@@ -12,3 +12,6 @@ class InteropConfig(AppConfig):
         from xaso.interop import navigation  # noqa: F401  (menu entry)
 
         dossier_transfer.register()
+        from xaso.interop.documents_exchange import register as register_documents_exchange
+
+        register_documents_exchange()

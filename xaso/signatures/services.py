@@ -44,7 +44,11 @@ __all__ = [
     "SigningError",
     "TokenKey",
     "VerificationReport",
+    "add_pdf_signature_field",
+    "fill_pdf_fields",
     "import_trust_anchor",
+    "pdf_field_box",
+    "pdf_field_names",
     "record_verification",
     "register_user_certificate",
     "remove_trust_anchor",
@@ -86,6 +90,7 @@ def sign_pdf_as(
     appearance: Appearance,
     reason: str = "",
     location: str = "",
+    certify_form_filling: bool = False,
 ) -> bytes:
     """Sign as `actor`: they need the sign permission and must have registered the key's
     certificate (a person signs only with their own certificate). Audited."""
@@ -112,6 +117,7 @@ def sign_pdf_as(
         location=location,
         allowed_certificates=allowed,
         ltv_anchors=trust_material(actor.unit),
+        certify_form_filling=certify_form_filling,
     )
     with transaction.atomic():
         record_audit_event(
@@ -125,6 +131,39 @@ def sign_pdf_as(
             },
         )
     return signed
+
+
+def pdf_field_box(
+    pdf_bytes: bytes, name: str
+) -> tuple[int, tuple[float, float, float, float]] | None:
+    """(page, box) of the text field `name` (e.g. where the signature goes), or None."""
+    from xaso.signatures import fields
+
+    return fields.field_box(pdf_bytes, name)
+
+
+def pdf_field_names(pdf_bytes: bytes) -> set[str]:
+    from xaso.signatures import fields
+
+    return fields.text_field_names(pdf_bytes)
+
+
+def add_pdf_signature_field(
+    pdf_bytes: bytes, *, name: str, page: int, box: tuple[float, float, float, float]
+) -> bytes:
+    """An empty signature field to be signed into later (e.g. the organisation's seal,
+    placed before the signer's certification signature)."""
+    from xaso.signatures import fields
+
+    return fields.add_signature_field(pdf_bytes, name=name, page=page, box=box)
+
+
+def fill_pdf_fields(pdf_bytes: bytes, *, values: dict[str, str]) -> bytes:
+    """Fill text fields of a (signed) PDF as form filling, which a certification signature
+    with DocMDP P=2 allows (number and date after the signer signed, ND 30 Đ15)."""
+    from xaso.signatures import fields
+
+    return fields.fill_text_fields(pdf_bytes, values)
 
 
 # --- verification ----------------------------------------------------------------------

@@ -389,6 +389,17 @@ def _stamp_style(appearance: Appearance, signer_name: str) -> Any:
     )
 
 
+def _empty_field(writer: Any, kind: str) -> str | None:
+    """An unsigned signature field prepared for `kind` (e.g. the organisation's, placed
+    before a certification signature: see fields.py)."""
+    from pyhanko.sign import fields
+
+    for name, value, _ref in fields.enumerate_sig_fields(writer):
+        if value is None and str(name).startswith(f"{kind}-"):
+            return str(name)
+    return None
+
+
 def _field_name(writer: Any, kind: str) -> str:
     from pyhanko.sign import fields
 
@@ -422,8 +433,13 @@ def sign_with(
     location: str = "",
     tsa_url: str | None = None,
     ltv_anchors: tuple[list[bytes], list[bytes]] | None = None,
+    certify_form_filling: bool = False,
 ) -> bytes:
     """Add one PAdES signature (an incremental update) to `pdf_bytes`.
+
+    `certify_form_filling`: a certification signature (DocMDP P=2) that allows only form
+    filling and further signatures afterwards: the signer's, before the văn thư fills in
+    the number and date and adds the organisation's signature (fields.py).
 
     With a TSA (XASO_TSA_URL) the signature gets an RFC 3161 timestamp; with `ltv_anchors`
     (roots, intermediates) and revocation fetching on, the chain and any OCSP/CRL answers are
@@ -437,12 +453,15 @@ def sign_with(
 
     writer = _open_writer(pdf_bytes)
     now = datetime.datetime.now(tz=VIETNAM_TZ).replace(microsecond=0)
-    name = _field_name(writer, appearance.kind)
+    prepared = _empty_field(writer, appearance.kind)
+    name = prepared or _field_name(writer, appearance.kind)
     signer_name = pyhanko_signer.subject_name or ""
     field_spec = None
     style = None
     text_params: dict[str, str] = {}
-    if appearance.kind != Kind.INVISIBLE:
+    if prepared is not None:
+        style = _stamp_style(appearance, signer_name)
+    elif appearance.kind != Kind.INVISIBLE:
         page, (_mx1, _my1, mx2, my2) = _page_count_and_box(writer, appearance.page)
         box = appearance.box
         if appearance.kind in TEXT_KINDS:
@@ -465,6 +484,7 @@ def sign_with(
 
     def attempt(timestamper: Any, ltv: bool) -> bytes:
         from asn1crypto import x509 as asn1_x509
+        from pyhanko.sign.fields import MDPPerm
         from pyhanko_certvalidator import ValidationContext
 
         context = None
@@ -484,6 +504,8 @@ def sign_with(
             location=location or None,
             embed_validation_info=ltv,
             validation_context=context,
+            certify=certify_form_filling,
+            docmdp_permissions=MDPPerm.FILL_FORMS,
         )
         pdf_signer = _pyhanko_signer_class()(
             meta,
@@ -537,6 +559,7 @@ def sign_pdf(
     location: str = "",
     allowed_certificates: set[bytes] | None = None,
     ltv_anchors: tuple[list[bytes], list[bytes]] | None = None,
+    certify_form_filling: bool = False,
 ) -> bytes:
     """Sign `pdf_bytes` with `signer` (file or token); returns the signed PDF.
 
@@ -561,4 +584,5 @@ def sign_pdf(
             reason=reason,
             location=location,
             ltv_anchors=ltv_anchors,
+            certify_form_filling=certify_form_filling,
         )

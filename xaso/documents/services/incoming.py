@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.models import AdministrativeUnit
 from xaso.core.models import User
 from xaso.core.numbering import allocate_number
 from xaso.core.search import normalize_search_text
@@ -29,6 +30,8 @@ from xaso.documents.models import Medium
 from xaso.documents.models import Secrecy
 from xaso.documents.models import Urgency
 from xaso.documents.uploads import CheckedFile
+from xaso.signatures import services as signatures
+from xaso.signatures.models import VerificationRecord
 
 REGISTER_PERMISSION = "documents.register_documents"
 INCOMING_REGISTER = "documents.incoming"
@@ -168,6 +171,23 @@ def _validate(data: IncomingData, arrived_at: datetime.datetime) -> None:
         raise ValidationError(errors)
 
 
+def verify_received(
+    *, actor: User | None, unit: AdministrativeUnit, content: bytes, filename: str
+) -> VerificationRecord | None:
+    """Check the PDF's signatures and store the report (None when the file cannot be read
+    as PDF at all: the register line is still written, the page says it was not checked)."""
+    try:
+        return signatures.record_verification(
+            actor=actor,
+            unit=unit,
+            pdf_bytes=content,
+            filename=filename.rsplit("/", 1)[-1],
+            source=VerificationRecord.Source.RECEIVED,
+        )
+    except signatures.PdfRejectedError:
+        return None
+
+
 @transaction.atomic
 def register_incoming(
     *,
@@ -184,10 +204,29 @@ def register_incoming(
     """
     if not actor.has_perm(REGISTER_PERMISSION) or actor.unit_id is None:
         raise PermissionDenied
+    return _register(
+        unit=actor.unit,
+        actor=actor,
+        data=data,
+        confirm_duplicate=confirm_duplicate,
+        arrived_at=arrived_at,
+    )
+
+
+def _register(
+    *,
+    unit: AdministrativeUnit,
+    actor: User | None,
+    data: IncomingData,
+    confirm_duplicate: bool,
+    arrived_at: datetime.datetime | None,
+    verification: VerificationRecord | None = None,
+    exchange_document_id: str = "",
+) -> IncomingDocument:
     arrived_at = arrived_at or timezone.now()
     _validate(data, arrived_at)
     duplicates = find_duplicates(
-        unit_id=actor.unit_id,
+        unit_id=unit.pk,
         issuing_body=data.issuing_body,
         code_number=data.code_number,
         code_notation=data.code_notation,
@@ -211,9 +250,10 @@ def register_incoming(
             duplicates=duplicates,
         )
     year = timezone.localtime(arrived_at).year
-    number = allocate_number(unit=actor.unit, register=INCOMING_REGISTER, period=str(year))
+    number = allocate_number(unit=unit, register=INCOMING_REGISTER, period=str(year))
     document = IncomingDocument(
-        unit=actor.unit,
+        unit=unit,
+        exchange_document_id=exchange_document_id,
         arrival_year=year,
         arrival_number=number,
         arrived_at=arrived_at,
@@ -238,14 +278,20 @@ def register_incoming(
         document.file.name = data.file.name
         document.content_type = data.file.content_type
         document.sha256 = data.file.sha256
-        if document.page_count is None and data.file.content_type == "application/pdf":
-            document.page_count = extraction.pdf_page_count(data.file.read())
+        if data.file.content_type == "application/pdf":
+            content = data.file.read()
+            if document.page_count is None:
+                document.page_count = extraction.pdf_page_count(content)
+            document.verification = verification or verify_received(
+                actor=actor, unit=unit, content=content, filename=data.file.name
+            )
     document.refresh_search_text()
     document.full_clean(validate_unique=False, validate_constraints=False)
     document.save()
     record_audit_event(
         action="documents.incoming_registered",
         actor=actor,
+        unit=unit,
         target=document,
         data={
             "arrival_year": year,
@@ -254,6 +300,7 @@ def register_incoming(
             "issuing_body": document.issuing_body,
             "medium": document.medium,
             "duplicate_confirmed": bool(duplicates),
+            "exchange_document_id": exchange_document_id,
         },
     )
     return document

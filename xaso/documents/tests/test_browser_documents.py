@@ -117,7 +117,7 @@ def test_register_assign_answer_and_export(live_server, browser):
 
     chairman.goto(f"{base}/van-ban/di/{reply.pk}/")
     _click(chairman, "button:has-text('Duyệt')")
-    _click(chairman, "button:has-text('Ký ban hành')")
+    _click(chairman, "button:has-text('Ghi nhận đã ký trên giấy')")
 
     clerk.goto(f"{base}/van-ban/di/{reply.pk}/")
     _click(clerk, "button:has-text('Cấp số, vào sổ và phát hành')")

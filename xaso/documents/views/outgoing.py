@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
@@ -25,11 +27,13 @@ from xaso.documents.forms import DraftForm
 from xaso.documents.forms import ReasonForm
 from xaso.documents.forms import RegisterSearchForm
 from xaso.documents.forms import SettingsForm
+from xaso.documents.forms import SigningKeyForm
 from xaso.documents.forms import VersionForm
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.models import OutgoingFile
 from xaso.documents.services import handling
 from xaso.documents.services import outgoing as service
+from xaso.documents.services import signing
 from xaso.documents.uploads import DRAFT_TYPES
 from xaso.documents.uploads import check_file
 from xaso.documents.views.common import actor_of
@@ -37,6 +41,7 @@ from xaso.documents.views.common import file_response
 from xaso.documents.views.common import require
 from xaso.documents.views.incoming import USE
 from xaso.documents.views.incoming import filter_from
+from xaso.signatures import services as signatures
 
 S = OutgoingDocument.Status
 
@@ -189,6 +194,11 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
         "templated": document.doc_type in doctypes.TEMPLATED,
+        "key_form": SigningKeyForm(),
+        "signed_files": document.files.filter(
+            kind__in=(OutgoingFile.Kind.SIGNED, OutgoingFile.Kind.SIGNED_ATTACHMENT)
+        ),
+        "digitally_signed": signing.signed_file(document) is not None,
     }
     return render(request, "documents/outgoing_detail.html", context)
 
@@ -338,24 +348,58 @@ def outgoing_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _signing_key(form: SigningKeyForm):
+    data = form.cleaned_data
+    if data["method"] == SigningKeyForm.METHOD_TOKEN:
+        return signatures.TokenKey(token_label=data["token_label"], pin=data["pin"])
+    return signatures.Pkcs12Key(data=data["key_bytes"], passphrase=data["passphrase"])
+
+
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("key", "form")
 @login_required
 @require_POST
 def outgoing_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signer signs: digitally with his token or .p12 (method given), or, without a
+    key in the form, the paper signature is recorded (the earlier step)."""
     actor = actor_of(request)
     require(actor, service.APPROVE_PERMISSION)
-    return _post_action(
-        request, pk, lambda a, d: service.sign(actor=a, document=d), _("Đã ký văn bản.")
-    )
+    if "method" not in request.POST:
+        return _post_action(
+            request, pk, lambda a, d: service.sign(actor=a, document=d), _("Đã ký văn bản.")
+        )
+    document = selectors.get_outgoing_for(user=actor, pk=pk)
+    form = SigningKeyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("documents:outgoing_detail", pk=pk)
+    key = _signing_key(form)
+    try:
+        signing.sign_digitally(actor=actor, document=document, key=key)
+    except (ValidationError, DomainError) as error:
+        messages.error(request, _messages(error))
+    else:
+        messages.success(request, _("Đã ký số văn bản. Văn thư sẽ cấp số và ký số của cơ quan."))
+    return redirect("documents:outgoing_detail", pk=pk)
 
 
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("key", "form")
 @login_required
 @require_POST
 def outgoing_release(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     require(actor, service.REGISTER_PERMISSION)
     document = selectors.get_outgoing_for(user=actor, pk=pk)
+    key = None
+    if "method" in request.POST:
+        form = SigningKeyForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, form.error_text())
+            return redirect("documents:outgoing_detail", pk=pk)
+        key = _signing_key(form)
     try:
-        document = service.release(actor=actor, document=document)
+        document = signing.release_signed(actor=actor, document=document, key=key)
     except (ValidationError, DomainError) as error:
         messages.error(request, _messages(error))
     else:

@@ -53,6 +53,7 @@ def _environment(database: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "false",
         "DATABASE_URL": f"sqlite:///{database}",
+        "XASO_MEDIA_ROOT": str(database.parent / "media"),
         "XASO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "XASO_CACHE_URL": "locmemcache://",
         "XASO_LOG_LEVEL": "WARNING",

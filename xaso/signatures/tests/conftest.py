@@ -4,63 +4,20 @@ The token's key is generated on the token; tests sign through the PKCS#11 path. 
 need SoftHSM skip with a reason when softhsm2/opensc are not installed (CI has them).
 """
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from xaso.signatures import pki
-from xaso.signatures import softhsm
+# The test PKI and the SoftHSM token are session fixtures in xaso/conftest.py: a process
+# loads the PKCS#11 library once, so every app's tests must share one SoftHSM configuration.
+from xaso.conftest import PASSPHRASE  # noqa: F401
+from xaso.conftest import PIN  # noqa: F401
+from xaso.conftest import SO_PIN  # noqa: F401
 
-PASSPHRASE = "mat-khau-p12-thu"
-PIN = "246810"
-SO_PIN = "13579246"
 SIGNER_BOX = (330.0, 120.0, 480.0, 180.0)
-
-
-@pytest.fixture(scope="session")
-def demo_pki() -> SimpleNamespace:
-    root = pki.create_ca(common_name="XãSố Test Root CA")
-    sub = pki.issue_identity(issuer=root, common_name="XãSố Test Sub CA", is_ca=True)
-    chairman = pki.issue_identity(issuer=sub, common_name="Trần Văn Chủ Tịch")
-    organisation = pki.issue_identity(issuer=sub, common_name="UBND xã Quỳ Châu")
-    stranger = pki.issue_identity(issuer=pki.create_ca(common_name="Lạ CA"), common_name="Lạ")
-    chain = [sub.certificate, root.certificate]
-    return SimpleNamespace(
-        root=root,
-        sub=sub,
-        chairman=chairman,
-        organisation=organisation,
-        stranger=stranger,
-        chairman_p12=pki.pkcs12_bytes(chairman, passphrase=PASSPHRASE, chain=chain),
-        organisation_p12=pki.pkcs12_bytes(organisation, passphrase=PASSPHRASE, chain=chain),
-        stranger_p12=pki.pkcs12_bytes(stranger, passphrase=PASSPHRASE, chain=[]),
-    )
-
-
-@pytest.fixture(scope="session")
-def softhsm_token(
-    demo_pki: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory
-) -> SimpleNamespace:
-    if not softhsm.available():
-        pytest.skip("SoftHSM2 or opensc (pkcs11-tool) is not installed")
-    directory = tmp_path_factory.mktemp("softhsm")
-    conf = softhsm.write_config(directory)
-    # The PKCS#11 library reads it when this process first loads it.
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    token = softhsm.provision_token(
-        conf=conf,
-        token_label="chutich-test",
-        pin=PIN,
-        so_pin=SO_PIN,
-        issuer=demo_pki.sub,
-        common_name="Trần Văn Chủ Tịch (token)",
-    )
-    return SimpleNamespace(conf=conf, token=token, pin=PIN, directory=directory)
 
 
 @pytest.fixture

@@ -1,0 +1,288 @@
+"""Outgoing and incoming văn bản over edXML (QCVN 102:2016): the glue between the documents
+app and the exchange (ND 30/2020 Đ14, Đ18.4, Đ21).
+
+Registered from InteropConfig.ready():
+- before numbering, every external recipient must be a peer of the unit (else a clear
+  message and nothing changes);
+- after a digitally signed document is released, one package (signed PDF + signed
+  attachments, header from documents.exchange) goes to the outbox per recipient, and each
+  recipient's status is tracked on the document (queued → 01/03/02…, refused, failed);
+- a document package received is verified and registered at once (03), refused (02) when
+  its PDF's signatures fail; recall (1) answers 15/16, update (2) and replacement (3) are
+  recorded; status packages update the recipients' statuses.
+"""
+
+import logging
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xaso.core.exceptions import DomainError
+from xaso.documents import exchange
+from xaso.documents.doctypes import DocumentType
+from xaso.documents.models import EDXML_PRIORITY
+from xaso.documents.models import OutgoingDocument
+from xaso.documents.models import Urgency
+from xaso.documents.services import received
+from xaso.documents.services.incoming import IncomingData
+from xaso.documents.services.outgoing import place_name
+from xaso.interop import handlers
+from xaso.interop import services
+from xaso.interop.edxml import types as t
+from xaso.interop.edxml.rules import VIETNAM
+from xaso.interop.models import OutboundPackage
+from xaso.interop.models import PackageKind
+from xaso.interop.models import Peer
+
+logger = logging.getLogger(__name__)
+
+URGENCY_FOR_PRIORITY = {value: key for key, value in EDXML_PRIORITY.items()}
+URGENCY_FOR_PRIORITY[4] = Urgency.FLASH  # hỏa tốc hẹn giờ
+QUEUED = "queued"
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def check_recipients(document: OutgoingDocument) -> None:
+    """Refuse the release when a recipient with an agency identifier has no exchange set up."""
+    wanted = [item.organ_id for item in document.external_recipients.all() if item.organ_id]
+    if not wanted:
+        return
+    known = set(
+        Peer.objects.for_unit(document.unit)
+        .filter(organ_id__in=wanted, is_active=True)
+        .exclude(endpoint_url="")
+        .values_list("organ_id", flat=True)
+    )
+    missing = [organ_id for organ_id in wanted if organ_id not in known]
+    if missing:
+        raise DomainError(
+            _(
+                "Chưa thiết lập liên thông văn bản điện tử với: %(organs)s. Hãy nhờ quản trị "
+                "thêm cơ quan nhận (địa chỉ và mã truy cập) hoặc sửa nơi nhận trước khi phát hành."
+            )
+            % {"organs": ", ".join(missing)},
+            code="unknown_recipient",
+        )
+
+
+def build_document_package(document: OutgoingDocument) -> t.Package:
+    header = exchange.message_header(document)
+    files = exchange.files_to_send(document)
+    now = timezone.now().astimezone(VIETNAM).replace(microsecond=0)
+    other = header["OtherInfo"]
+    return t.Package(
+        header=t.MessageHeader(
+            from_=t.Organization(
+                organ_id=header["From"]["OrganId"], organ_name=header["From"]["OrganName"][:200]
+            ),
+            to=[
+                t.Organization(organ_id=item["OrganId"], organ_name=item["OrganName"][:200])
+                for item in header["To"]
+            ],
+            code=t.Code(
+                number=header["Code"]["CodeNumber"], notation=header["Code"]["CodeNotation"]
+            ),
+            promulgation_info=t.PromulgationInfo(
+                date=header["PromulgationInfo"]["PromulgationDate"],
+                place=place_name(document.unit)[:50],
+            ),
+            document_type=t.DocumentType(type=1, type_name=header["DocumentType"]["TypeName"]),
+            subject=header["Subject"],
+            signer_info=t.SignerInfo(
+                competence=header["SignerInfo"]["Competence"],
+                position=header["SignerInfo"]["Position"][:100],
+                full_name=header["SignerInfo"]["FullName"][:50],
+            ),
+            to_places=[place[:150] for place in header["ToPlaces"]],
+            other_info=t.OtherInfo(
+                priority=t.Priority(other["Priority"]),
+                promulgation_amount=other["PromulgationAmount"],
+            ),
+            document_id=header["DocumentId"],
+        ),
+        trace_headers=[t.TraceHeader(organ_id=header["From"]["OrganId"], timestamp=now)],
+        attachments=[
+            t.Attachment(
+                content_id=str(uuid.uuid4()), name=name, content_type=content_type, data=data
+            )
+            for name, content_type, data in files
+        ],
+    )
+
+
+def send_released(document_pk: int) -> None:
+    """Queue the released document for its external recipients (after the commit)."""
+    document = OutgoingDocument.objects.select_related("unit", "signer").get(pk=document_pk)
+    pending = list(exchange.pending_exchange(unit_id=document.unit_id).filter(document=document))
+    if not pending or not exchange.files_to_send(document):
+        return
+    try:
+        outbound = services.send_document(
+            unit=document.unit, package=build_document_package(document)
+        )
+    except ValidationError as error:
+        logger.warning("edXML for %s not queued: %s", document.number_notation, error.messages)
+        for item in pending:
+            exchange.set_recipient_status(
+                document=document,
+                organ_id=item.organ_id,
+                status="failed",
+                note=" ".join(error.messages)[:500],
+            )
+        return
+    for row in outbound:
+        row.refresh_from_db()
+        if row.status == OutboundPackage.Status.PENDING:
+            exchange.set_recipient_status(
+                document=document, organ_id=row.peer.organ_id, status=QUEUED
+            )
+
+
+def record_delivery(outbound: OutboundPackage) -> None:
+    """The outbox finished with a package: delivered (the answer code, if any, arrives
+    through the status handler), refused or given up."""
+    if outbound.kind != PackageKind.DOCUMENT:
+        return
+    document = exchange.find_outgoing(unit_id=outbound.unit_id, document_id=outbound.document_id)
+    if document is None:
+        return
+    if outbound.status == OutboundPackage.Status.DELIVERED:
+        if not outbound.answer_code:
+            exchange.set_recipient_status(
+                document=document, organ_id=outbound.peer.organ_id, status="01"
+            )
+        return
+    exchange.set_recipient_status(
+        document=document,
+        organ_id=outbound.peer.organ_id,
+        status=str(outbound.status),
+        note=outbound.last_error,
+    )
+
+
+def record_recipient_status(received_status: handlers.ReceivedStatus) -> None:
+    """A status about one of our documents (answer to the delivery, or a later package)."""
+    status = received_status.status
+    source = received_status.inbound or received_status.outbound
+    document = exchange.find_outgoing(
+        unit_id=source.unit_id, document_id=status.response_for.document_id
+    )
+    if document is None:
+        return
+    exchange.set_recipient_status(
+        document=document,
+        organ_id=status.from_.organ_id,
+        status=status.status_code.value,
+        note=status.description,
+    )
+
+
+# --- receiving -------------------------------------------------------------------------------
+
+
+def _doc_type(type_name: str) -> str:
+    wanted = type_name.strip().casefold()
+    for value, label in DocumentType.choices:
+        if str(label).split(" (")[0].casefold() == wanted:
+            return value
+    return DocumentType.CONG_VAN
+
+
+def _incoming_data(package: t.Package) -> IncomingData:
+    header = package.header
+    return IncomingData(
+        medium="electronic",
+        issuing_body=(header.from_.organ_name or header.from_.organ_id)[:200],
+        issuing_body_identifier=header.from_.organ_id,
+        code_number=header.code.number[:11],
+        code_notation=header.code.notation[:30],
+        document_date=header.promulgation_info.date,
+        doc_type=_doc_type(header.document_type.type_name),
+        subject=header.subject[:500],
+        signer_name=header.signer_info.full_name[:50],
+        urgency=URGENCY_FOR_PRIORITY.get(int(header.other_info.priority), Urgency.NORMAL),
+    )
+
+
+def _main_pdf(package: t.Package) -> received.ReceivedFile | None:
+    for attachment in package.attachments:
+        if attachment.content_type == "application/pdf" or attachment.name.lower().endswith(".pdf"):
+            return received.ReceivedFile(
+                name=attachment.name, content_type="application/pdf", data=attachment.data
+            )
+    return None
+
+
+def register_incoming(received_document: handlers.ReceivedDocument) -> handlers.Outcome | None:
+    """Document handler: new documents are registered (03) or refused (02); recall,
+    update and replacement are answered 15/16. A package without a PDF is left at 01 for
+    the văn thư (nothing to verify or register automatically)."""
+    package = received_document.package
+    unit = received_document.inbound.unit
+    sender = package.header.from_.organ_id
+    business = package.business
+    kind = business.doc_type
+    if kind == t.BusinessDocType.RECALL:
+        answer = received.recall_received(
+            unit=unit, sender_id=sender, document_id=business.document_id, reason=business.reason
+        )
+        return _answer(answer)
+    if kind == t.BusinessDocType.UPDATE:
+        answer = received.record_update(
+            unit=unit,
+            sender_id=sender,
+            document_id=business.document_id,
+            kind=_("cập nhật"),
+            reason=business.reason,
+        )
+        return _answer(answer)
+    main = _main_pdf(package)
+    if main is None:
+        return None
+    arrived_at = received_document.inbound.received_at
+    try:
+        document, _created = received.register_received(
+            unit=unit,
+            data=_incoming_data(package),
+            main_file=main,
+            document_id=package.header.document_id,
+            arrived_at=arrived_at,
+        )
+    except (received.RefusedDocumentError, ValidationError) as error:
+        message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
+        return handlers.Outcome(status_code=t.StatusCode.REJECTED, description=message[:500])
+    if kind == t.BusinessDocType.REPLACE:
+        for replaced in business.replacements or [
+            t.ReplacementInfo(document_id=business.document_id)
+        ]:
+            received.record_update(
+                unit=unit,
+                sender_id=sender,
+                document_id=replaced.document_id,
+                kind=_("thay thế"),
+                reason=_("thay bằng văn bản số đến %(number)s. %(reason)s")
+                % {"number": document.arrival_number, "reason": business.reason},
+            )
+    return handlers.Outcome(
+        status_code=t.StatusCode.ACCEPTED,
+        description=_("Đã vào sổ văn bản đến số %(number)s/%(year)s.")
+        % {"number": document.arrival_number, "year": document.arrival_year},
+    )
+
+
+def _answer(answer: received.RecallAnswer) -> handlers.Outcome:
+    code = t.StatusCode.RECALL_AGREED if answer.agreed else t.StatusCode.RECALL_REFUSED
+    return handlers.Outcome(status_code=code, description=answer.description[:500])
+
+
+def register() -> None:
+    """Plug this module into the documents app and the interop handlers (idempotent)."""
+    exchange.on_check_recipients(check_recipients)
+    exchange.on_released(send_released)
+    handlers.on_document_received(register_incoming)
+    handlers.on_status_received(record_recipient_status)
+    handlers.on_delivery_finished(record_delivery)

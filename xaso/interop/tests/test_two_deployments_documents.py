@@ -1,0 +1,131 @@
+"""Done-when of issue 6 (documents): across two live deployments, the chairman of A signs a
+công văn with a SoftHSM token, the văn thư of A numbers it and adds the organisation's
+signature, A sends it as edXML to B, B verifies and registers it and answers 03, and A's
+document page shows 03. Deployment B is a second process (runserver on its own SQLite
+database), set up with the management commands (test_two_deployments.py)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from xaso.conftest import PASSPHRASE
+from xaso.documents.models import ExternalRecipient
+from xaso.documents.models import OutgoingDocument
+from xaso.documents.services import outgoing as outgoing_service
+from xaso.interop.models import OutboundPackage
+from xaso.interop.tests.test_two_deployments import A_ID
+from xaso.interop.tests.test_two_deployments import B_ID
+from xaso.interop.tests.test_two_deployments import b_template  # noqa: F401  (fixture)
+from xaso.interop.tests.test_two_deployments import deployment_a  # noqa: F401  (fixture)
+from xaso.interop.tests.test_two_deployments import deployment_b  # noqa: F401  (fixture)
+from xaso.signatures import pki
+from xaso.signatures import services as signatures
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _offline():
+    with override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False):
+        yield
+
+
+def test_signed_cong_van_goes_to_the_second_deployment_and_03_comes_back(
+    request, tmp_path, client_as, make_staff, chairman, clerk, demo_pki, softhsm_token
+):
+    a = request.getfixturevalue("deployment_a")
+    b = request.getfixturevalue("deployment_b")
+    # Both deployments trust the test CA (their administrators imported it).
+    for ca in (demo_pki.root, demo_pki.sub):
+        signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
+    files = []
+    for name, ca in (("root.pem", demo_pki.root), ("sub.pem", demo_pki.sub)):
+        path = tmp_path / name
+        path.write_bytes(pki.pem(ca.certificate))
+        files.append(str(path))
+    b.manage("import_trust_anchors", *files)
+    signatures.register_user_certificate(
+        actor=chairman, data=pki.pem(softhsm_token.token.certificate)
+    )
+    signatures.register_user_certificate(
+        actor=clerk, data=pki.pem(demo_pki.organisation.certificate)
+    )
+
+    drafter = make_staff(a.unit, "office_statistics", username="vanphong")
+    document = outgoing_service.create_draft(
+        actor=drafter,
+        data=outgoing_service.DraftData(
+            doc_type="cong_van",
+            subject="Về việc phối hợp xác minh hộ tịch",
+            body="Ủy ban nhân dân xã A đề nghị xã B phối hợp xác minh.",
+            recipients_text="UBND xã B",
+            signer=chairman,
+            signer_title="Chủ tịch",
+            external_recipients=[(B_ID, "UBND xã B")],
+        ),
+        generate=True,
+    )
+    outgoing_service.submit(actor=drafter, document=document)
+    outgoing_service.approve(actor=chairman, document=document)
+
+    # The chairman signs on the page with his token and PIN.
+    response = client_as(chairman).post(
+        reverse("documents:outgoing_sign", args=[document.pk]),
+        {
+            "method": "token",
+            "token_label": softhsm_token.token.token_label,
+            "pin": softhsm_token.pin,
+        },
+        follow=True,
+    )
+    assert "Đã ký số văn bản." in response.content.decode()
+
+    # The văn thư numbers it, adds the organisation's signature and releases it.
+    response = client_as(clerk).post(
+        reverse("documents:outgoing_release", args=[document.pk]),
+        {
+            "method": "pkcs12",
+            "passphrase": PASSPHRASE,
+            "key_file": SimpleUploadedFile("khoa.p12", demo_pki.organisation_p12),
+        },
+        follow=True,
+    )
+    assert "Đã cấp số 01/UBND-VP" in response.content.decode()
+    document = OutgoingDocument.objects.get(pk=document.pk)
+    document_id = f"{A_ID},{document.issued_on:%Y/%m/%d},01/UBND-VP"
+
+    # B registered it (its own register, number 1) and answered 03.
+    outbound = OutboundPackage.objects.get(unit=a.unit)
+    assert (outbound.peer.organ_id, outbound.status, outbound.answer_code) == (
+        B_ID,
+        "delivered",
+        "03",
+    )
+    assert b.rows(
+        "select arrival_number, medium, issuing_body_identifier, code_number, code_notation, "
+        "subject, exchange_document_id, registered_by_id from documents_incomingdocument"
+    ) == [
+        (
+            1,
+            "electronic",
+            A_ID,
+            "01",
+            "UBND-VP",
+            "Về việc phối hợp xác minh hộ tịch",
+            document_id,
+            None,
+        )
+    ]
+    assert b.rows(
+        "select v.is_valid, v.signature_count from documents_incomingdocument d "
+        "join signatures_verificationrecord v on v.id = d.verification_id"
+    ) == [(1, 2)]
+    assert b.rows("select answer_code from interop_inboundpackage") == [("03",)]
+
+    # A's page shows the recipient's status.
+    recipient = ExternalRecipient.objects.get(document=document)
+    assert recipient.exchange_status == "03"
+    page = client_as(clerk).get(reverse("documents:outgoing_detail", args=[document.pk]))
+    assert "03 — Đã tiếp nhận" in page.content.decode()
+    assert "Đã vào sổ văn bản đến số 1/" in page.content.decode()
