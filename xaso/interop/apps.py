@@ -10,8 +10,7 @@ class InteropConfig(AppConfig):
     def ready(self) -> None:
         from xaso.interop import dossier_transfer
         from xaso.interop import navigation  # noqa: F401  (menu entry)
-
-        dossier_transfer.register()
         from xaso.interop.documents_exchange import register as register_documents_exchange
 
+        dossier_transfer.register()
         register_documents_exchange()
