@@ -34,6 +34,7 @@ run: install messages
 	$(MANAGE) load_procedures --unit $(DEMO_COMMUNE)
 	$(MANAGE) load_demo_work_calendar --unit $(DEMO_COMMUNE)
 	$(MANAGE) load_demo_civil_registry
+	$(MANAGE) create_demo_pki --unit $(DEMO_COMMUNE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -60,6 +61,7 @@ format: install-dev
 bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/signatures.py
 
 clean:
 	rm -rf $(VENV) var

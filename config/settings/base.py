@@ -235,3 +235,18 @@ XASO_TV_FULL_RELOAD_SECONDS = env.int("XASO_TV_FULL_RELOAD_SECONDS", default=300
 XASO_CIVIL_CORRECTION_PROCEDURE_CODES = env.list(
     "XASO_CIVIL_CORRECTION_PROCEDURE_CODES", default=[]
 )
+# Digital signatures (xaso/signatures; ND 30/2020 PL I). RFC 3161 time-stamping authority:
+# empty = sign without a timestamp (works offline).
+XASO_TSA_URL = env.str("XASO_TSA_URL", default="")
+XASO_TSA_TIMEOUT_SECONDS = env.int("XASO_TSA_TIMEOUT_SECONDS", default=10)
+# PKCS#11 module of the USB tokens (the CA's driver); SoftHSM2 for development and tests.
+XASO_PKCS11_LIB = env.str("XASO_PKCS11_LIB", default="/usr/lib/softhsm/libsofthsm2.so")
+XASO_SOFTHSM2_CONF = env.str(
+    "XASO_SOFTHSM2_CONF", default=str(VAR_DIR / "softhsm" / "softhsm2.conf")
+)
+# Real size of the unit's seal in the organisation signature (mm); not given by ND 30.
+XASO_SEAL_DIAMETER_MM = env.float("XASO_SEAL_DIAMETER_MM", default=36.0)
+# Revocation (OCSP/CRL) is fetched when reachable; False = never go online when verifying.
+XASO_SIGNATURE_FETCH_REVOCATION = env.bool("XASO_SIGNATURE_FETCH_REVOCATION", default=True)
+# Largest PDF accepted by the verification pages and API (bytes).
+XASO_VERIFY_MAX_BYTES = env.int("XASO_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)

@@ -6,3 +6,6 @@ class SignaturesConfig(AppConfig):
     name = "xaso.signatures"
     label = "signatures"
     verbose_name = _("Chữ ký số")
+
+    def ready(self) -> None:
+        from xaso.signatures import navigation  # noqa: F401  (menu entries)
