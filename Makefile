@@ -35,6 +35,7 @@ run: install messages
 	$(MANAGE) load_demo_work_calendar --unit $(DEMO_COMMUNE)
 	$(MANAGE) load_demo_civil_registry
 	$(MANAGE) create_demo_pki --unit $(DEMO_COMMUNE)
+	$(MANAGE) load_demo_exchange
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -62,6 +63,7 @@ bench: install-dev messages
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/signatures.py
+	$(BIN)/python benchmarks/edxml.py
 
 clean:
 	rm -rf $(VENV) var

@@ -250,3 +250,21 @@ XASO_SEAL_DIAMETER_MM = env.float("XASO_SEAL_DIAMETER_MM", default=36.0)
 XASO_SIGNATURE_FETCH_REVOCATION = env.bool("XASO_SIGNATURE_FETCH_REVOCATION", default=True)
 # Largest PDF accepted by the verification pages and API (bytes).
 XASO_VERIFY_MAX_BYTES = env.int("XASO_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Electronic exchange, edXML packages of QCVN 102:2016 (xaso/interop). Caps on packages
+# received; an attachment cannot exceed ~7.1 MiB (libxml2 text limit without huge_tree).
+XASO_EDXML_MAX_PACKAGE_BYTES = env.int("XASO_EDXML_MAX_PACKAGE_BYTES", default=40 * 1024 * 1024)
+XASO_EDXML_MAX_ATTACHMENTS = env.int("XASO_EDXML_MAX_ATTACHMENTS", default=50)
+XASO_EDXML_MAX_ATTACHMENT_BYTES = env.int(
+    "XASO_EDXML_MAX_ATTACHMENT_BYTES", default=7 * 1024 * 1024
+)
+XASO_EDXML_MAX_DEPTH = env.int("XASO_EDXML_MAX_DEPTH", default=32)
+# XML signature of packages sent; which algorithm the national platform expects is Unknown
+# (documents.md §9.6). RSA-SHA1 of older packages is accepted on receipt while this is on.
+XASO_EDXML_SIGNATURE_ALGORITHM = env.str("XASO_EDXML_SIGNATURE_ALGORITHM", default="rsa-sha256")
+XASO_EDXML_ACCEPT_SHA1 = env.bool("XASO_EDXML_ACCEPT_SHA1", default=True)
+# Outbox of packages to other agencies: HTTP timeout and attempts before giving up.
+XASO_INTEROP_TIMEOUT_SECONDS = env.int("XASO_INTEROP_TIMEOUT_SECONDS", default=30)
+XASO_INTEROP_MAX_ATTEMPTS = env.int("XASO_INTEROP_MAX_ATTEMPTS", default=10)
+# Refuse packages received without an XML signature (many agencies do not sign yet).
+XASO_INTEROP_REQUIRE_SIGNATURE = env.bool("XASO_INTEROP_REQUIRE_SIGNATURE", default=False)
