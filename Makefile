@@ -36,6 +36,7 @@ run: install messages
 	$(MANAGE) load_demo_civil_registry
 	$(MANAGE) create_demo_pki --unit $(DEMO_COMMUNE)
 	$(MANAGE) load_demo_exchange
+	$(MANAGE) load_demo_documents --unit $(DEMO_COMMUNE)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -64,6 +65,7 @@ bench: install-dev messages
 	$(BIN)/python benchmarks/onestop.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/signatures.py
 	$(BIN)/python benchmarks/edxml.py
+	$(BIN)/python benchmarks/documents.py
 
 clean:
 	rm -rf $(VENV) var

@@ -268,3 +268,11 @@ XASO_INTEROP_TIMEOUT_SECONDS = env.int("XASO_INTEROP_TIMEOUT_SECONDS", default=3
 XASO_INTEROP_MAX_ATTEMPTS = env.int("XASO_INTEROP_MAX_ATTEMPTS", default=10)
 # Refuse packages received without an XML signature (many agencies do not sign yet).
 XASO_INTEROP_REQUIRE_SIGNATURE = env.bool("XASO_INTEROP_REQUIRE_SIGNATURE", default=False)
+# Documents: OCR of scanned incoming documents with Tesseract's Vietnamese model
+# (system packages tesseract-ocr, tesseract-ocr-vie, poppler-utils). Off by default.
+XASO_OCR_ENABLED = env.bool("XASO_OCR_ENABLED", default=False)
+# Documents: day 1 of a handling deadline in working days is the assignment day (True) or
+# the next working day (False, as BLDS 2015 Đ147 counts).
+XASO_DOCUMENT_FIRST_DAY_IS_ASSIGNMENT_DAY = env.bool(
+    "XASO_DOCUMENT_FIRST_DAY_IS_ASSIGNMENT_DAY", default=False
+)

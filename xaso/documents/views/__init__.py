@@ -1,0 +1,1 @@
+"""Pages of the documents app (thin: permission, scoped record, form, one service call)."""
