@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xaso.civil_registry import kinds
 from xaso.civil_registry import services
@@ -46,9 +47,12 @@ class Book:
                 "book": self.book_number,
                 "year": self.year,
             }
-        return _(
+        return ngettext(
             "Quyển số %(book)s/%(year)s: từ số %(first)s ngày %(first_date)s đến số %(last)s "
-            "ngày %(last_date)s (%(count)s việc)."
+            "ngày %(last_date)s (%(count)s việc).",
+            "Quyển số %(book)s/%(year)s: từ số %(first)s ngày %(first_date)s đến số %(last)s "
+            "ngày %(last_date)s (%(count)s việc).",
+            self.count,
         ) % {
             "book": self.book_number,
             "year": self.year,

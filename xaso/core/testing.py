@@ -5,12 +5,20 @@ right unit + right role → allowed; right unit + wrong role → 403; a user of 
 unit → 404 (no existence leak); anonymous → login redirect (pages) or 401 (API).
 """
 
+import io
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from xaso.core.models import User
 
@@ -88,3 +96,18 @@ def assert_isolation(case: IsolationCase) -> None:
     assert response.status_code in _statuses(case.allowed_status), (
         f"allowed {case.url}: {response.status_code}"
     )
+
+
+@contextmanager
+def compiled_catalogues() -> Iterator[None]:
+    """Compile the .mo files (generated, git-ignored) when missing or stale, reload gettext,
+    and restore the active language at the end: the locale middleware activates the
+    request's language in the test's thread."""
+    po_path = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+        call_command("compile_catalogs", stdout=io.StringIO())
+        trans_real._translations = {}
+        trans_real._default = None
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

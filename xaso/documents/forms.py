@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import User
 from xaso.documents.doctypes import DocumentType
@@ -36,7 +37,9 @@ class IncomingForm(forms.Form):
     )
     staged = forms.CharField(widget=forms.HiddenInput, required=False)
     issuing_body = forms.CharField(label=_("Tác giả (cơ quan ban hành)"), max_length=200)
-    code_number = forms.CharField(label=_("Số"), max_length=11, required=False)
+    code_number = forms.CharField(
+        label=pgettext_lazy("document number", "Số"), max_length=11, required=False
+    )
     code_notation = forms.CharField(
         label=_("Ký hiệu"), max_length=30, required=False, help_text=_("Ví dụ: QĐ-UBND")
     )

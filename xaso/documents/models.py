@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.tenancy import UnitScopedQuerySet
 from xaso.documents.doctypes import DocumentType
@@ -269,8 +270,8 @@ class Handler(models.Model):
     """An official given an incoming document: the lead (chủ trì) or a co-ordinator."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", _("Chủ trì")
-        COORDINATE = "coordinate", _("Phối hợp")
+        LEAD = "lead", pgettext_lazy("document handling role", "Chủ trì")
+        COORDINATE = "coordinate", pgettext_lazy("document handling role", "Phối hợp")
 
     document = models.ForeignKey(
         IncomingDocument, on_delete=models.CASCADE, related_name="handlers"
@@ -323,7 +324,7 @@ class OutgoingDocument(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
-        IN_REVIEW = "in_review", _("Trình duyệt")
+        IN_REVIEW = "in_review", pgettext_lazy("outgoing document status", "Trình duyệt")
         APPROVED = "approved", _("Đã duyệt, chờ ký")
         SIGNED = "signed", _("Đã ký, chờ ban hành")
         RELEASED = "released", _("Đã ban hành")

@@ -1,6 +1,7 @@
 """Menu entries of the one-stop desk (shown by permission)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.navigation import NavItem
 from xaso.core.navigation import register_nav_item
@@ -20,7 +21,11 @@ HANDLERS = (
 register_nav_item(NavItem(_("Việc của tôi"), "dossiers:inbox", HANDLERS, SECTION, 11))
 register_nav_item(
     NavItem(
-        _("Hồ sơ"), "dossiers:dossier_list", (*HANDLERS, "dossiers.view_all_dossiers"), SECTION, 12
+        pgettext_lazy("one-stop dossiers", "Hồ sơ"),
+        "dossiers:dossier_list",
+        (*HANDLERS, "dossiers.view_all_dossiers"),
+        SECTION,
+        12,
     )
 )
 register_nav_item(

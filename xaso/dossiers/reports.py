@@ -40,6 +40,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xaso.core import working_days
 from xaso.core.models import AdministrativeUnit
@@ -197,22 +198,23 @@ def book_years(unit: AdministrativeUnit) -> list[int]:
     return sorted(years, reverse=True)
 
 
+# Headers marked for makemessages, translated when the workbook is written.
 BOOK_COLUMNS = [
-    ("number", "STT"),
-    ("code", "Mã hồ sơ"),
-    ("procedure", "Tên thủ tục hành chính"),
-    ("copies", "Số lượng hồ sơ (bộ)"),
-    ("applicant_name", "Tên cá nhân, tổ chức"),
-    ("applicant_address", "Địa chỉ"),
-    ("applicant_phone", "Số điện thoại"),
-    ("lead_agency", "Cơ quan chủ trì giải quyết"),
-    ("received_at", "Nhận hồ sơ"),
-    ("due_at", "Hẹn trả kết quả"),
-    ("sent_at", "Chuyển hồ sơ đến cơ quan giải quyết"),
-    ("result_back_at", "Nhận kết quả từ cơ quan giải quyết"),
-    ("returned_at", "Trả kết quả cho cá nhân, tổ chức"),
-    ("status", "Trạng thái"),
-    ("note", "Ghi chú"),
+    ("number", gettext_noop("STT")),
+    ("code", gettext_noop("Mã hồ sơ")),
+    ("procedure", gettext_noop("Tên thủ tục hành chính")),
+    ("copies", gettext_noop("Số lượng hồ sơ (bộ)")),
+    ("applicant_name", gettext_noop("Tên cá nhân, tổ chức")),
+    ("applicant_address", gettext_noop("Địa chỉ")),
+    ("applicant_phone", gettext_noop("Số điện thoại")),
+    ("lead_agency", gettext_noop("Cơ quan chủ trì giải quyết")),
+    ("received_at", gettext_noop("Nhận hồ sơ")),
+    ("due_at", gettext_noop("Hẹn trả kết quả")),
+    ("sent_at", gettext_noop("Chuyển hồ sơ đến cơ quan giải quyết")),
+    ("result_back_at", gettext_noop("Nhận kết quả từ cơ quan giải quyết")),
+    ("returned_at", gettext_noop("Trả kết quả cho cá nhân, tổ chức")),
+    ("status", gettext_noop("Trạng thái")),
+    ("note", gettext_noop("Ghi chú")),
 ]
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xaso.core.exceptions import DomainError
 from xaso.signatures import images
@@ -212,7 +213,11 @@ def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
             )
             if len(private_keys) != 1:
                 raise SigningError(
-                    _("Thiết bị ký số có %(count)s khóa; hãy chọn nhãn khóa cần dùng.")
+                    ngettext(
+                        "Thiết bị ký số có %(count)s khóa; hãy chọn nhãn khóa cần dùng.",
+                        "Thiết bị ký số có %(count)s khóa; hãy chọn nhãn khóa cần dùng.",
+                        len(private_keys),
+                    )
                     % {"count": len(private_keys)},
                     code="key_ambiguous",
                 )
@@ -282,7 +287,11 @@ def _page_count_and_box(writer: Any, page: int) -> tuple[int, tuple[float, float
     index = count - 1 if page < 0 else page
     if index >= count:
         raise SigningError(
-            _("Văn bản chỉ có %(count)s trang; không đặt được chữ ký ở trang %(page)s.")
+            ngettext(
+                "Văn bản chỉ có %(count)s trang; không đặt được chữ ký ở trang %(page)s.",
+                "Văn bản chỉ có %(count)s trang; không đặt được chữ ký ở trang %(page)s.",
+                count,
+            )
             % {"count": count, "page": index + 1},
             code="bad_page",
         )

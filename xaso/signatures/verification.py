@@ -21,6 +21,8 @@ from dataclasses import field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext
 
 from xaso.core.exceptions import DomainError
 
@@ -42,18 +44,23 @@ class Revocation:
     NOT_APPLICABLE = "not_applicable"  # no trusted chain, nothing to check
 
 
+# Marked for makemessages; translated when shown (revocation_text), in the reader's language.
 REVOCATION_TEXT = {
-    Revocation.GOOD: "Đã kiểm tra trực tuyến: chứng thư chưa bị thu hồi.",
-    Revocation.REVOKED: "Chứng thư số đã bị thu hồi.",
-    Revocation.UNREACHABLE: (
+    Revocation.GOOD: gettext_noop("Đã kiểm tra trực tuyến: chứng thư chưa bị thu hồi."),
+    Revocation.REVOKED: gettext_noop("Chứng thư số đã bị thu hồi."),
+    Revocation.UNREACHABLE: gettext_noop(
         "Chưa kiểm tra được tình trạng thu hồi: không kết nối được máy chủ OCSP/CRL "
         "(đang ngoại tuyến). Kết quả khác vẫn có giá trị."
     ),
-    Revocation.NO_INFORMATION: (
+    Revocation.NO_INFORMATION: gettext_noop(
         "Chứng thư không công bố địa chỉ kiểm tra thu hồi (OCSP/CRL), nên không kiểm tra được."
     ),
-    Revocation.DISABLED: "Không kiểm tra tình trạng thu hồi (quản trị đã tắt tra cứu trực tuyến).",
-    Revocation.NOT_APPLICABLE: "Không kiểm tra tình trạng thu hồi vì chứng thư không tin cậy.",
+    Revocation.DISABLED: gettext_noop(
+        "Không kiểm tra tình trạng thu hồi (quản trị đã tắt tra cứu trực tuyến)."
+    ),
+    Revocation.NOT_APPLICABLE: gettext_noop(
+        "Không kiểm tra tình trạng thu hồi vì chứng thư không tin cậy."
+    ),
 }
 
 
@@ -104,16 +111,22 @@ class VerificationReport:
     def summary(self) -> str:
         if not self.signatures:
             return _("Tệp không có chữ ký số nào.")
+        count = len(self.signatures)
         if self.ok:
-            return _(
+            # Vietnamese has one form; the plural is for the English catalogue.
+            return ngettext(
                 "Tất cả %(count)s chữ ký số đều hợp lệ: văn bản không bị sửa đổi sau khi ký "
-                "và người ký được xác thực."
-            ) % {"count": len(self.signatures)}
+                "và người ký được xác thực.",
+                "Tất cả %(count)s chữ ký số đều hợp lệ: văn bản không bị sửa đổi sau khi ký "
+                "và người ký được xác thực.",
+                count,
+            ) % {"count": count}
         bad = sum(1 for signature in self.signatures if not signature.ok)
-        return _("%(bad)s trên %(count)s chữ ký số KHÔNG hợp lệ. Không tin cậy văn bản này.") % {
-            "bad": bad,
-            "count": len(self.signatures),
-        }
+        return ngettext(
+            "%(bad)s trên %(count)s chữ ký số KHÔNG hợp lệ. Không tin cậy văn bản này.",
+            "%(bad)s trên %(count)s chữ ký số KHÔNG hợp lệ. Không tin cậy văn bản này.",
+            bad,
+        ) % {"bad": bad, "count": count}
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

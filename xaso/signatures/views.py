@@ -267,7 +267,9 @@ def sign(request: HttpRequest) -> HttpResponse:
                 return pdf_response(signed, f"{stem}-da-ky.pdf", inline=False)
     else:
         unit_name = actor.unit.name if actor.unit else ""
-        # "Xã Quỳ Châu" → "UBND xã Quỳ Châu" (the level word is lower case after UBND).
+        # "Xã Quỳ Châu" → "UBND xã Quỳ Châu" (the level word is lower case after UBND). Not
+        # translated: it is the organisation's official name, printed as is in the copy's
+        # signature whatever the language of the page.
         unit_name = unit_name[:1].lower() + unit_name[1:]
-        form = SignForm(initial={"copying_organisation": _("UBND %(unit)s") % {"unit": unit_name}})
+        form = SignForm(initial={"copying_organisation": f"UBND {unit_name}"})
     return render(request, "signatures/sign.html", {"form": form})

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import User
 
@@ -35,7 +36,7 @@ class EventForm(forms.Form):
     content = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
     place = forms.CharField(label=_("Địa điểm"), max_length=300)
     chair = StaffChoiceField(
-        label=_("Chủ trì"),
+        label=pgettext_lazy("meeting chair", "Chủ trì"),
         queryset=User.objects.none(),
         required=False,
         error_messages={"invalid_choice": UNKNOWN_PERSON},

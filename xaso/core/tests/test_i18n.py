@@ -4,7 +4,6 @@ Message ids are Vietnamese; `locale/en/LC_MESSAGES/django.po` carries the Englis
 msgid left untranslated (or fuzzy) after `makemessages -l en` fails this suite.
 """
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,26 +11,20 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
-from django.utils.translation import trans_real
+from django.utils.translation import pgettext
+
+from xaso.core import testing
 
 LOGIN_URL = "/dang-nhap/"
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MO_PATH = PO_PATH.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 @pytest.fixture
 def compiled_catalogues() -> Iterator[None]:
-    """Compile the .mo (generated, git-ignored) when missing or stale, and reload gettext."""
-    if not MO_PATH.exists() or MO_PATH.stat().st_mtime < PO_PATH.stat().st_mtime:
-        call_command("compile_catalogs", stdout=io.StringIO())
-        trans_real._translations = {}
-        trans_real._default = None
-    # The locale middleware activates the request's language in this thread: restore it.
-    with translation.override(settings.LANGUAGE_CODE):
+    with testing.compiled_catalogues():
         yield
 
 
@@ -96,3 +89,40 @@ def test_english_translations_keep_placeholders() -> None:
             entry.msgid for text in translations if set(PLACEHOLDER.findall(text)) != expected
         )
     assert wrong == [], f"translations whose %(name)s placeholders differ: {wrong}"
+
+
+# (context, msgid, English). Passed as variables so that makemessages does not list this file.
+HOMONYMS = [
+    ("meeting chair", "Chủ trì", "Chaired by"),
+    ("document handling role", "Chủ trì", "Lead"),
+    ("button", "Duyệt", "Approve"),
+    ("who approved and when", "Duyệt", "Approved"),
+    ("button", "Trình duyệt", "Submit for approval"),
+    ("outgoing document status", "Trình duyệt", "Submitted for approval"),
+    ("work file", "Hồ sơ", "Work file"),
+    ("one-stop dossier", "Hồ sơ", "Dossier"),
+    ("one-stop dossiers", "Hồ sơ", "Dossiers"),
+]
+
+
+@pytest.mark.usefixtures("compiled_catalogues")
+@pytest.mark.parametrize(("context", "msgid", "english"), HOMONYMS)
+def test_msgids_with_two_meanings_have_one_english_text_per_context(
+    context: str, msgid: str, english: str
+) -> None:
+    with translation.override("en"):
+        assert pgettext(context, msgid) == english
+    # Vietnamese, the msgid language, is the same whatever the context.
+    assert pgettext(context, msgid) == msgid
+
+
+def test_english_plural_forms_differ() -> None:
+    """An ngettext entry whose two English forms are the same was translated by copy."""
+    po = polib.pofile(str(PO_PATH))
+    assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    same = [
+        entry.msgid
+        for entry in po
+        if entry.msgid_plural and entry.msgstr_plural[0] == entry.msgstr_plural[1]
+    ]
+    assert same == [], f"plural entries with one English form for both: {same}"
