@@ -280,6 +280,7 @@ def test_signed_result_sent_from_the_page_lands_at_the_commune_desk(pair, client
         return client_as(pair.p_counter).post(
             url,
             {
+                "method": "pkcs12",
                 "key_file": SimpleUploadedFile("to-chuc.p12", province_key),
                 "passphrase": passphrase,
             },
@@ -317,6 +318,54 @@ def test_signed_result_sent_from_the_page_lands_at_the_commune_desk(pair, client
     # Taking it twice changes nothing.
     response = client_as(pair.counter).post(take, follow=True)
     assert "Kết quả này đã được nhận vào hồ sơ." in response.content.decode()
+
+
+@override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False)
+def test_result_signed_with_the_province_token_lands_at_the_commune_desk(
+    pair, client_as, demo_pki, softhsm_token
+):
+    """The province's one-stop signs with a USB token (SoftHSM here: the real PKCS#11
+    path, the key never leaves it) instead of a .p12 file."""
+    # The administrator imports the root and the intermediate (the token holds only the key
+    # and its own certificate).
+    for ca in (demo_pki.root, demo_pki.sub):
+        import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    dossier = _to_result(pair)
+    url = reverse("interop:dossier_send_result", args=[dossier.pk])
+    page = client_as(pair.p_counter).get(reverse("interop:dossier_transfer", args=[dossier.pk]))
+    html = page.content.decode()
+    assert "Thiết bị ký số (USB token)" in html
+    assert "Mã PIN" in html
+
+    def sign(**data):
+        values = {"method": "token", "token_label": softhsm_token.token.token_label}
+        values.update(data)
+        return client_as(pair.p_counter).post(url, values)
+
+    packages = OutboundPackage.objects.filter(unit=pair.province).count()
+    for data, message in (
+        ({"pin": "000000"}, "Mã PIN của thiết bị ký số không đúng. Hãy nhập lại."),
+        ({"pin": ""}, "Hãy nhập mã PIN."),
+        ({"pin": softhsm_token.pin, "token_label": "khong-co"}, "khong-co"),
+    ):
+        refused = sign(**data)
+        assert refused.status_code == 400
+        assert message in refused.content.decode()
+        assert Dossier.objects.get(pk=dossier.pk).status == "result_ready"
+        assert not DossierTransfer.objects.get(direction="in").result_outbound_id
+        assert OutboundPackage.objects.filter(unit=pair.province).count() == packages
+
+    assert sign(pin=softhsm_token.pin).status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == "returned"
+    _deliver(pair.province, TO_COMMUNE)
+    link = DossierTransfer.objects.get(direction="out")
+    assert link.result_valid is True
+    assert link.result_signer == "Trần Văn Chủ Tịch (token)"
+    take = reverse("interop:dossier_transfer_take_result", args=[link.pk])
+    assert client_as(pair.counter).post(take).status_code == 302
+    assert Dossier.objects.get(pk=pair.dossier.pk).result.number == "15/GP"
 
 
 def test_isolation_of_every_transfer_page(pair, client_as):
