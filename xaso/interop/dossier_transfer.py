@@ -96,6 +96,7 @@ register_audit_labels(
         "interop.dossier_transfer_received": gettext_lazy("Tiếp nhận hồ sơ liên thông điện tử"),
         "interop.dossier_result_sent": gettext_lazy("Gửi kết quả hồ sơ liên thông"),
         "interop.dossier_result_received": gettext_lazy("Nhận kết quả hồ sơ liên thông"),
+        "interop.dossier_transfer_refused": gettext_lazy("Cơ quan nhận liên thông từ chối hồ sơ"),
     }
 )
 
@@ -311,6 +312,63 @@ def record_status(received: handlers.ReceivedStatus) -> None:
             link.remote_status = status.status_code.value
             link.remote_status_note = status.description
         link.save(update_fields=["remote_status", "remote_status_note", "remote_code"])
+        if status.status_code == StatusCode.REJECTED:
+            _apply_refusal(link, status.description)
+
+
+def refusal_reason(description: str) -> str:
+    """The province's reason in a status 02: its description without the "refused" prefix
+    the province writes after appraisal (on_dossier_transition)."""
+    prefix = _("Từ chối giải quyết: %(reason)s") % {"reason": ""}
+    reason = description.strip()
+    return reason.removeprefix(prefix).strip() if prefix else reason
+
+
+def _apply_refusal(link: DossierTransfer, description: str) -> None:
+    """A refusal by the higher agency (status 02, at its reception or after appraisal) brings
+    the commune dossier back from "transferred" the way a paper result is recorded
+    (processing.record_transfer_return, audited): the transfer closes with the reason and
+    processing resumes at the step that transferred it, so the official holding it can
+    refuse the request to the citizen through the ordinary refusal (ND 61/2018 Đ19.8) or
+    send it elsewhere. Applied once; the transfer's own deadline never restarts the
+    dossier's."""
+    if link.result_received_at is not None:
+        return  # a result already came back: a late refusal does not undo it
+    transfer = link.transfer
+    dossier = link.dossier
+    if transfer is None or transfer.returned_at is not None:
+        return
+    if dossier.status != Dossier.Status.TRANSFERRED:
+        return
+    note = _("Cơ quan cấp tỉnh từ chối: %(reason)s") % {
+        "reason": refusal_reason(description) or _("không nêu lý do")
+    }
+    # The answer is received by the receiving one-stop (ND 61/2018 Đ19.7), in the name of
+    # its officer; else the official holding the step that transferred it.
+    step = dossier.current_step
+    actor = _reception_officer(link.unit) or (step.assignee if step else None)
+    if actor is None:
+        logger.warning("Dossier transfer %s refused: nobody to record it", link.document_id)
+        return
+    try:
+        returned = processing.record_transfer_return(
+            actor=actor, dossier=dossier, return_note=note[:1000]
+        )
+    except (ValidationError, DomainError) as exc:
+        # The status stays recorded; the one-stop records the return by hand.
+        logger.warning("Dossier transfer %s refused, not applied: %s", link.document_id, exc)
+        return
+    record_audit_event(
+        action="interop.dossier_transfer_refused",
+        unit=link.unit,
+        target=dossier,
+        data={
+            "code": dossier.code,
+            "from": link.peer.organ_id if link.peer_id else "",
+            "transfer": returned.pk,
+            "reason": note,
+        },
+    )
 
 
 def _send_province_status(link: DossierTransfer, code: StatusCode, description: str, actor) -> None:

@@ -10,12 +10,14 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from xaso.applicants.tests.factories import ApplicantFactory
 from xaso.core.models import AgencyIdentifier
+from xaso.core.models import AuditEvent
 from xaso.core.pdf import render_pdf
 from xaso.core.testing import IsolationCase
 from xaso.core.testing import assert_isolation
@@ -30,6 +32,7 @@ from xaso.dossiers.services.reception import receive_dossier
 from xaso.dossiers.tests.factories import ProcedureFactory
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop.dossier_transfer import refusal_reason
 from xaso.interop.dossier_transfer import send_result
 from xaso.interop.dossier_transfer import transfer_out
 from xaso.interop.edxml import build_package
@@ -366,6 +369,76 @@ def test_result_signed_with_the_province_token_lands_at_the_commune_desk(
     take = reverse("interop:dossier_transfer_take_result", args=[link.pk])
     assert client_as(pair.counter).post(take).status_code == 302
     assert Dossier.objects.get(pk=pair.dossier.pk).result.number == "15/GP"
+
+
+def _post_through_endpoint(unit, token: str) -> list[int]:
+    """POST `unit`'s queued packages to the inbound endpoint, as the peer's outbox does."""
+    return [
+        Client()
+        .post(
+            reverse("interop:receive"),
+            data=bytes(outbound.package),
+            content_type="application/xml",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        .status_code
+        for outbound in OutboundPackage.objects.filter(unit=unit).order_by("pk")
+    ]
+
+
+def test_province_refusal_brings_the_dossier_back_to_the_commune(pair, client_as):
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    province_dossier = DossierTransfer.objects.get(direction="in").dossier
+    province_dossier = processing.claim_step(actor=pair.p_official, dossier=province_dossier)
+    processing.refuse_dossier(
+        actor=pair.p_official, dossier=province_dossier, reason="Không thuộc thẩm quyền của tỉnh"
+    )
+    # Its statuses 05 and 02 arrive as real status packages through the endpoint.
+    assert _post_through_endpoint(pair.province, TO_COMMUNE) == [200, 200]
+    link = DossierTransfer.objects.get(direction="out")
+    assert list(link.statuses.values_list("code", flat=True)) == ["05", "02"]
+    dossier = Dossier.objects.get(pk=pair.dossier.pk)
+    assert dossier.status == "in_progress"
+    assert dossier.current_step.assignee == pair.official
+    note = "Cơ quan cấp tỉnh từ chối: Không thuộc thẩm quyền của tỉnh"
+    transfer = dossier.transfers.get()
+    assert (transfer.return_note, transfer.returned_at is not None) == (note, True)
+    event = dossier.events.get(action="transfer_returned")
+    assert (event.from_status, event.to_status, event.note) == ("transferred", "in_progress", note)
+    audit = AuditEvent.objects.get(action="interop.dossier_transfer_refused")
+    assert (audit.unit, audit.target_id, audit.data["reason"]) == (
+        pair.commune,
+        str(dossier.pk),
+        note,
+    )
+    for url in (
+        reverse("dossiers:dossier_detail", args=[dossier.pk]),
+        reverse("interop:dossier_transfer", args=[dossier.pk]),
+    ):
+        assert note in client_as(pair.counter).get(url).content.decode()
+
+    # Delivered again (a retry): applied once.
+    assert _post_through_endpoint(pair.province, TO_COMMUNE) == [200, 200]
+    assert dossier.events.filter(action="transfer_returned").count() == 1
+    assert AuditEvent.objects.filter(action="interop.dossier_transfer_refused").count() == 1
+
+    # The official holding the step refuses the request to the citizen (ND 61/2018 Đ19.8).
+    response = client_as(pair.official).post(
+        reverse("dossiers:dossier_refuse", args=[dossier.pk]),
+        {"refuse-reason": note, "refuse-step": dossier.current_step_id},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.closed_at is not None) == ("refused", True)
+    assert dossier.events.get(action="refused").note == note
+
+
+def test_refusal_reason_drops_the_provinces_own_prefix():
+    assert refusal_reason("Từ chối giải quyết: Thiếu giấy tờ") == "Thiếu giấy tờ"
+    assert refusal_reason("Thủ tục 1.2 không có trong danh mục") == (
+        "Thủ tục 1.2 không có trong danh mục"
+    )
 
 
 def test_isolation_of_every_transfer_page(pair, client_as):
