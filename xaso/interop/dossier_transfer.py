@@ -19,6 +19,10 @@ Carried on the ordinary edXML transport (outbox with retries, idempotent inbound
   as JSON (`ket-qua-lien-thong.json`) and the PDF signed with the province unit's
   organisation signature (xaso.signatures).
 
+A scan the sender zipped (some systems zip files before base64, documents.md §9.2) is
+unpacked within limits into one file per entry (xaso.interop.zipped); a hostile archive
+refuses the transfer with its reason.
+
 Both kinds of package are claimed here (handlers.claim_documents): they never reach the
 incoming-documents register.
 """
@@ -33,6 +37,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +49,7 @@ from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
 from xaso.dossiers import extensions
+from xaso.dossiers import uploads
 from xaso.dossiers.models import DeliveryMethod
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import Procedure
@@ -55,6 +61,7 @@ from xaso.dossiers.services import results
 from xaso.dossiers.services import transfer_results
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop import zipped
 from xaso.interop.edxml import StatusCode
 from xaso.interop.edxml import types as t
 from xaso.interop.edxml.rules import VIETNAM
@@ -484,6 +491,49 @@ def _applicant(unit, data: dict[str, Any], actor: User) -> Applicant:
     return applicant
 
 
+def _unzipped_documents(component: dict, item: t.Attachment) -> list[reception.ReceivedDocument]:
+    """A zipped component: one document per file of the archive, each a scan checked as
+    at the desk (PDF, JPEG or PNG; the dossier's upload limit)."""
+    name = str(component.get("name") or "")
+    documents = []
+    for entry in zipped.unpack(item):
+        checked = uploads.check_upload(SimpleUploadedFile(entry.name, entry.data))
+        documents.append(
+            reception.ReceivedDocument(
+                name=f"{name} ({entry.name})"[:500],
+                is_original=bool(component.get("is_original")),
+                quantity=int(component.get("quantity") or 1),
+                file=checked.file,
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+            )
+        )
+    return documents
+
+
+def _received_documents(payload: dict, package: t.Package) -> list[reception.ReceivedDocument]:
+    """The dossier's components with their scans; a zipped scan is unpacked (ZipRefusedError
+    or ValidationError for a hostile or unusable archive: the whole transfer is refused)."""
+    scans = {item.content_id: item for item in package.attachments}
+    documents = []
+    for component in payload.get("components") or []:
+        item = scans.get(component.get("attachment") or "")
+        if item is not None and zipped.is_zip(item):
+            documents.extend(_unzipped_documents(component, item))
+            continue
+        document = reception.ReceivedDocument(
+            name=str(component.get("name") or "")[:500],
+            is_original=bool(component.get("is_original")),
+            quantity=int(component.get("quantity") or 1),
+        )
+        if item is not None:
+            document.file = ContentFile(item.data, name=item.name)
+            document.content_type = item.content_type
+            document.sha256 = hashlib.sha256(item.data).hexdigest()
+        documents.append(document)
+    return documents
+
+
 def _receive_transfer(received: handlers.ReceivedDocument, payload: dict) -> handlers.Outcome:
     inbound = received.inbound
     unit = inbound.unit
@@ -511,20 +561,13 @@ def _receive_transfer(received: handlers.ReceivedDocument, payload: dict) -> han
         return _refuse(
             _("%(unit)s chưa có cán bộ Bộ phận Một cửa tiếp nhận hồ sơ.") % {"unit": unit.name}
         )
-    scans = {item.content_id: item for item in received.package.attachments}
-    documents = []
-    for component in payload.get("components") or []:
-        item = scans.get(component.get("attachment") or "")
-        document = reception.ReceivedDocument(
-            name=str(component.get("name") or "")[:500],
-            is_original=bool(component.get("is_original")),
-            quantity=int(component.get("quantity") or 1),
-        )
-        if item is not None:
-            document.file = ContentFile(item.data, name=item.name)
-            document.content_type = item.content_type
-            document.sha256 = hashlib.sha256(item.data).hexdigest()
-        documents.append(document)
+    try:
+        documents = _received_documents(payload, received.package)
+    except (ValidationError, DomainError) as exc:
+        messages = getattr(exc, "messages", None) or [getattr(exc, "message", None) or str(exc)]
+        return _refuse("; ".join(str(message) for message in messages))
+    except (ValueError, TypeError):  # e.g. a quantity that is not a number
+        return _refuse(_("Tệp hồ sơ liên thông không đọc được hoặc không đúng định dạng."))
     origin_code = str(dossier_data.get("code") or "")[:60]
     try:
         applicant = _applicant(unit, payload.get("applicant") or {}, actor)
