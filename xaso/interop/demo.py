@@ -55,6 +55,10 @@ DEMO_PROVINCE_ACCOUNTS = [
 PROCEDURES_FILE = "procedures.json"
 
 
+class DemoSetupError(Exception):
+    """The province demo cannot be set up in this database (message for the command)."""
+
+
 def _endpoint(base_url: str) -> str:
     return base_url.rstrip("/") + "/lien-thong/edxml/"
 
@@ -94,6 +98,12 @@ def load_demo_exchange(*, province_url: str = "") -> tuple[AdministrativeUnit, A
 
 def _account(unit: AdministrativeUnit, account: DemoAccount) -> User:
     user = User.objects.filter(username=account.username).first()
+    if user is not None and user.unit_id != unit.pk:
+        # The commune's demo accounts carry the same names: this is the commune's database.
+        raise DemoSetupError(
+            f"Tài khoản {account.username} đã thuộc {user.unit}: hãy chạy load_demo_province "
+            "trên cơ sở dữ liệu riêng của tỉnh (make run-province)."
+        )
     if user is not None:  # kept as a tester left it, like the commune's accounts
         return user
     user = User(

@@ -174,3 +174,12 @@ def test_bad_input_and_production_are_refused(db, tmp_path):
         _load_province(tmp_path)
     assert not Peer.objects.exists()
     assert not User.objects.exists()
+
+
+def test_province_demo_is_refused_in_the_communes_database(db, tmp_path):
+    call_command("load_demo_commune", verbosity=0)
+    with pytest.raises(CommandError, match="cơ sở dữ liệu riêng của tỉnh"):
+        _load_province(tmp_path)
+    assert not Peer.objects.exists()
+    assert not Procedure.objects.filter(unit=_province()).exists()
+    assert not User.objects.filter(unit=_province(), username="chuyenvien").exists()

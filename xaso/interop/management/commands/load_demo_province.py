@@ -11,6 +11,7 @@ from django.core.management.base import CommandParser
 
 from xaso.core.demo import DEMO_PASSWORD
 from xaso.interop.demo import DEMO_PROVINCE_ACCOUNTS
+from xaso.interop.demo import DemoSetupError
 from xaso.interop.demo import load_demo_province
 
 
@@ -47,13 +48,16 @@ class Command(BaseCommand):
         url = str(options["commune_url"]).strip()
         if not url.startswith(("http://", "https://")):
             raise CommandError(f"Địa chỉ không hợp lệ: {url}")
-        province, users = load_demo_province(
-            commune_url=url,
-            pki_directory=Path(str(options["pki_directory"])),
-            shared_ca=Path(str(options["shared_ca"])),
-            softhsm_conf=None if options["no_tokens"] else Path(settings.XASO_SOFTHSM2_CONF),
-            write=self.stdout.write,
-        )
+        try:
+            province, users = load_demo_province(
+                commune_url=url,
+                pki_directory=Path(str(options["pki_directory"])),
+                shared_ca=Path(str(options["shared_ca"])),
+                softhsm_conf=None if options["no_tokens"] else Path(settings.XASO_SOFTHSM2_CONF),
+                write=self.stdout.write,
+            )
+        except DemoSetupError as error:
+            raise CommandError(str(error)) from error
         titles = {account.username: account.job_title for account in DEMO_PROVINCE_ACCOUNTS}
         self.stdout.write(f"Tỉnh minh họa: {province.name}; liên thông với xã tại {url}")
         self.stdout.write(f"Mật khẩu chung của các tài khoản mẫu: {DEMO_PASSWORD}")
