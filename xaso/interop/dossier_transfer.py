@@ -19,6 +19,10 @@ Carried on the ordinary edXML transport (outbox with retries, idempotent inbound
   as JSON (`ket-qua-lien-thong.json`) and the PDF signed with the province unit's
   organisation signature (xaso.signatures).
 
+A scan the sender zipped (some systems zip files before base64, documents.md §9.2) is
+unpacked within limits into one file per entry (xaso.interop.zipped); a hostile archive
+refuses the transfer with its reason.
+
 Both kinds of package are claimed here (handlers.claim_documents): they never reach the
 incoming-documents register.
 """
@@ -33,6 +37,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +49,7 @@ from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
 from xaso.dossiers import extensions
+from xaso.dossiers import uploads
 from xaso.dossiers.models import DeliveryMethod
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import Procedure
@@ -55,6 +61,7 @@ from xaso.dossiers.services import results
 from xaso.dossiers.services import transfer_results
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop import zipped
 from xaso.interop.edxml import StatusCode
 from xaso.interop.edxml import types as t
 from xaso.interop.edxml.rules import VIETNAM
@@ -96,6 +103,7 @@ register_audit_labels(
         "interop.dossier_transfer_received": gettext_lazy("Tiếp nhận hồ sơ liên thông điện tử"),
         "interop.dossier_result_sent": gettext_lazy("Gửi kết quả hồ sơ liên thông"),
         "interop.dossier_result_received": gettext_lazy("Nhận kết quả hồ sơ liên thông"),
+        "interop.dossier_transfer_refused": gettext_lazy("Cơ quan nhận liên thông từ chối hồ sơ"),
     }
 )
 
@@ -311,6 +319,63 @@ def record_status(received: handlers.ReceivedStatus) -> None:
             link.remote_status = status.status_code.value
             link.remote_status_note = status.description
         link.save(update_fields=["remote_status", "remote_status_note", "remote_code"])
+        if status.status_code == StatusCode.REJECTED:
+            _apply_refusal(link, status.description)
+
+
+def refusal_reason(description: str) -> str:
+    """The province's reason in a status 02: its description without the "refused" prefix
+    the province writes after appraisal (on_dossier_transition)."""
+    prefix = _("Từ chối giải quyết: %(reason)s") % {"reason": ""}
+    reason = description.strip()
+    return reason.removeprefix(prefix).strip() if prefix else reason
+
+
+def _apply_refusal(link: DossierTransfer, description: str) -> None:
+    """A refusal by the higher agency (status 02, at its reception or after appraisal) brings
+    the commune dossier back from "transferred" the way a paper result is recorded
+    (processing.record_transfer_return, audited): the transfer closes with the reason and
+    processing resumes at the step that transferred it, so the official holding it can
+    refuse the request to the citizen through the ordinary refusal (ND 61/2018 Đ19.8) or
+    send it elsewhere. Applied once; the transfer's own deadline never restarts the
+    dossier's."""
+    if link.result_received_at is not None:
+        return  # a result already came back: a late refusal does not undo it
+    transfer = link.transfer
+    dossier = link.dossier
+    if transfer is None or transfer.returned_at is not None:
+        return
+    if dossier.status != Dossier.Status.TRANSFERRED:
+        return
+    note = _("Cơ quan cấp tỉnh từ chối: %(reason)s") % {
+        "reason": refusal_reason(description) or _("không nêu lý do")
+    }
+    # The answer is received by the receiving one-stop (ND 61/2018 Đ19.7), in the name of
+    # its officer; else the official holding the step that transferred it.
+    step = dossier.current_step
+    actor = _reception_officer(link.unit) or (step.assignee if step else None)
+    if actor is None:
+        logger.warning("Dossier transfer %s refused: nobody to record it", link.document_id)
+        return
+    try:
+        returned = processing.record_transfer_return(
+            actor=actor, dossier=dossier, return_note=note[:1000]
+        )
+    except (ValidationError, DomainError) as exc:
+        # The status stays recorded; the one-stop records the return by hand.
+        logger.warning("Dossier transfer %s refused, not applied: %s", link.document_id, exc)
+        return
+    record_audit_event(
+        action="interop.dossier_transfer_refused",
+        unit=link.unit,
+        target=dossier,
+        data={
+            "code": dossier.code,
+            "from": link.peer.organ_id if link.peer_id else "",
+            "transfer": returned.pk,
+            "reason": note,
+        },
+    )
 
 
 def _send_province_status(link: DossierTransfer, code: StatusCode, description: str, actor) -> None:
@@ -426,6 +491,49 @@ def _applicant(unit, data: dict[str, Any], actor: User) -> Applicant:
     return applicant
 
 
+def _unzipped_documents(component: dict, item: t.Attachment) -> list[reception.ReceivedDocument]:
+    """A zipped component: one document per file of the archive, each a scan checked as
+    at the desk (PDF, JPEG or PNG; the dossier's upload limit)."""
+    name = str(component.get("name") or "")
+    documents = []
+    for entry in zipped.unpack(item):
+        checked = uploads.check_upload(SimpleUploadedFile(entry.name, entry.data))
+        documents.append(
+            reception.ReceivedDocument(
+                name=f"{name} ({entry.name})"[:500],
+                is_original=bool(component.get("is_original")),
+                quantity=int(component.get("quantity") or 1),
+                file=checked.file,
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+            )
+        )
+    return documents
+
+
+def _received_documents(payload: dict, package: t.Package) -> list[reception.ReceivedDocument]:
+    """The dossier's components with their scans; a zipped scan is unpacked (ZipRefusedError
+    or ValidationError for a hostile or unusable archive: the whole transfer is refused)."""
+    scans = {item.content_id: item for item in package.attachments}
+    documents = []
+    for component in payload.get("components") or []:
+        item = scans.get(component.get("attachment") or "")
+        if item is not None and zipped.is_zip(item):
+            documents.extend(_unzipped_documents(component, item))
+            continue
+        document = reception.ReceivedDocument(
+            name=str(component.get("name") or "")[:500],
+            is_original=bool(component.get("is_original")),
+            quantity=int(component.get("quantity") or 1),
+        )
+        if item is not None:
+            document.file = ContentFile(item.data, name=item.name)
+            document.content_type = item.content_type
+            document.sha256 = hashlib.sha256(item.data).hexdigest()
+        documents.append(document)
+    return documents
+
+
 def _receive_transfer(received: handlers.ReceivedDocument, payload: dict) -> handlers.Outcome:
     inbound = received.inbound
     unit = inbound.unit
@@ -453,20 +561,13 @@ def _receive_transfer(received: handlers.ReceivedDocument, payload: dict) -> han
         return _refuse(
             _("%(unit)s chưa có cán bộ Bộ phận Một cửa tiếp nhận hồ sơ.") % {"unit": unit.name}
         )
-    scans = {item.content_id: item for item in received.package.attachments}
-    documents = []
-    for component in payload.get("components") or []:
-        item = scans.get(component.get("attachment") or "")
-        document = reception.ReceivedDocument(
-            name=str(component.get("name") or "")[:500],
-            is_original=bool(component.get("is_original")),
-            quantity=int(component.get("quantity") or 1),
-        )
-        if item is not None:
-            document.file = ContentFile(item.data, name=item.name)
-            document.content_type = item.content_type
-            document.sha256 = hashlib.sha256(item.data).hexdigest()
-        documents.append(document)
+    try:
+        documents = _received_documents(payload, received.package)
+    except (ValidationError, DomainError) as exc:
+        messages = getattr(exc, "messages", None) or [getattr(exc, "message", None) or str(exc)]
+        return _refuse("; ".join(str(message) for message in messages))
+    except (ValueError, TypeError):  # e.g. a quantity that is not a number
+        return _refuse(_("Tệp hồ sơ liên thông không đọc được hoặc không đúng định dạng."))
     origin_code = str(dossier_data.get("code") or "")[:60]
     try:
         applicant = _applicant(unit, payload.get("applicant") or {}, actor)

@@ -18,20 +18,21 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
+from xaso.documents.forms import SigningKeyForm
 from xaso.dossiers import workflow
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.services import processing
 from xaso.interop import dossier_transfer
 from xaso.interop.models import DossierTransfer
-from xaso.signatures.signing import Pkcs12Key
-
-MAX_KEY_FILE_BYTES = 64 * 1024
+from xaso.signatures import services as signatures
 
 
 class TransferForm(forms.Form):
@@ -56,17 +57,14 @@ class TransferForm(forms.Form):
         )
 
 
-class SendResultForm(forms.Form):
-    key_file = forms.FileField(label=gettext_lazy("Tệp khóa của cơ quan (.p12, .pfx)"))
-    passphrase = forms.CharField(
-        label=gettext_lazy("Mật khẩu tệp khóa"), widget=forms.PasswordInput, strip=False
-    )
-
-    def clean_key_file(self):
-        upload = self.cleaned_data["key_file"]
-        if upload.size > MAX_KEY_FILE_BYTES:
-            raise ValidationError(_("Tệp khóa quá lớn."))
-        return upload.read()
+def _signing_key(form: SigningKeyForm) -> signatures.SignerKey:
+    """The province unit's organisation key as the one-stop officer gave it: its token
+    plugged into the server with the PIN, or its PKCS#12 file (the form of outgoing
+    documents, so both pages ask for a key the same way)."""
+    data = form.cleaned_data
+    if data["method"] == SigningKeyForm.METHOD_TOKEN:
+        return signatures.TokenKey(token_label=data["token_label"], pin=data["pin"])
+    return signatures.Pkcs12Key(data=data["key_bytes"], passphrase=data["passphrase"])
 
 
 def _actor(request: HttpRequest) -> User:
@@ -111,7 +109,7 @@ def _page(request, dossier: Dossier, *, form=None, result_form=None, status=200)
             and not incoming.result_outbound_id
             and dossier.status == Dossier.Status.RESULT_READY
             and actor.has_perm("dossiers.return_result"),
-            "result_form": result_form or SendResultForm(),
+            "result_form": result_form or SigningKeyForm(),
         },
         status=status,
     )
@@ -162,6 +160,8 @@ def take_result(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("interop:dossier_transfer", pk=link.dossier_id)
 
 
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("form")
 @login_required
 @require_POST
 def send_result(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,17 +169,11 @@ def send_result(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(actor, pk)
     if not actor.has_perm("dossiers.return_result"):
         raise PermissionDenied
-    form = SendResultForm(request.POST, request.FILES)
+    form = SigningKeyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, dossier, result_form=form, status=400)
     try:
-        dossier_transfer.send_result(
-            actor=actor,
-            dossier=dossier,
-            signer=Pkcs12Key(
-                data=form.cleaned_data["key_file"], passphrase=form.cleaned_data["passphrase"]
-            ),
-        )
+        dossier_transfer.send_result(actor=actor, dossier=dossier, signer=_signing_key(form))
     except (ValidationError, DomainError) as error:
         for message in getattr(error, "messages", None) or [error.message]:
             form.add_error(None, message)

@@ -10,12 +10,14 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from xaso.applicants.tests.factories import ApplicantFactory
 from xaso.core.models import AgencyIdentifier
+from xaso.core.models import AuditEvent
 from xaso.core.pdf import render_pdf
 from xaso.core.testing import IsolationCase
 from xaso.core.testing import assert_isolation
@@ -30,6 +32,7 @@ from xaso.dossiers.services.reception import receive_dossier
 from xaso.dossiers.tests.factories import ProcedureFactory
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop.dossier_transfer import refusal_reason
 from xaso.interop.dossier_transfer import send_result
 from xaso.interop.dossier_transfer import transfer_out
 from xaso.interop.edxml import build_package
@@ -280,6 +283,7 @@ def test_signed_result_sent_from_the_page_lands_at_the_commune_desk(pair, client
         return client_as(pair.p_counter).post(
             url,
             {
+                "method": "pkcs12",
                 "key_file": SimpleUploadedFile("to-chuc.p12", province_key),
                 "passphrase": passphrase,
             },
@@ -317,6 +321,124 @@ def test_signed_result_sent_from_the_page_lands_at_the_commune_desk(pair, client
     # Taking it twice changes nothing.
     response = client_as(pair.counter).post(take, follow=True)
     assert "Kết quả này đã được nhận vào hồ sơ." in response.content.decode()
+
+
+@override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False)
+def test_result_signed_with_the_province_token_lands_at_the_commune_desk(
+    pair, client_as, demo_pki, softhsm_token
+):
+    """The province's one-stop signs with a USB token (SoftHSM here: the real PKCS#11
+    path, the key never leaves it) instead of a .p12 file."""
+    # The administrator imports the root and the intermediate (the token holds only the key
+    # and its own certificate).
+    for ca in (demo_pki.root, demo_pki.sub):
+        import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    dossier = _to_result(pair)
+    url = reverse("interop:dossier_send_result", args=[dossier.pk])
+    page = client_as(pair.p_counter).get(reverse("interop:dossier_transfer", args=[dossier.pk]))
+    html = page.content.decode()
+    assert "Thiết bị ký số (USB token)" in html
+    assert "Mã PIN" in html
+
+    def sign(**data):
+        values = {"method": "token", "token_label": softhsm_token.token.token_label}
+        values.update(data)
+        return client_as(pair.p_counter).post(url, values)
+
+    packages = OutboundPackage.objects.filter(unit=pair.province).count()
+    for data, message in (
+        ({"pin": "000000"}, "Mã PIN của thiết bị ký số không đúng. Hãy nhập lại."),
+        ({"pin": ""}, "Hãy nhập mã PIN."),
+        ({"pin": softhsm_token.pin, "token_label": "khong-co"}, "khong-co"),
+    ):
+        refused = sign(**data)
+        assert refused.status_code == 400
+        assert message in refused.content.decode()
+        assert Dossier.objects.get(pk=dossier.pk).status == "result_ready"
+        assert not DossierTransfer.objects.get(direction="in").result_outbound_id
+        assert OutboundPackage.objects.filter(unit=pair.province).count() == packages
+
+    assert sign(pin=softhsm_token.pin).status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == "returned"
+    _deliver(pair.province, TO_COMMUNE)
+    link = DossierTransfer.objects.get(direction="out")
+    assert link.result_valid is True
+    assert link.result_signer == "Trần Văn Chủ Tịch (token)"
+    take = reverse("interop:dossier_transfer_take_result", args=[link.pk])
+    assert client_as(pair.counter).post(take).status_code == 302
+    assert Dossier.objects.get(pk=pair.dossier.pk).result.number == "15/GP"
+
+
+def _post_through_endpoint(unit, token: str) -> list[int]:
+    """POST `unit`'s queued packages to the inbound endpoint, as the peer's outbox does."""
+    return [
+        Client()
+        .post(
+            reverse("interop:receive"),
+            data=bytes(outbound.package),
+            content_type="application/xml",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        .status_code
+        for outbound in OutboundPackage.objects.filter(unit=unit).order_by("pk")
+    ]
+
+
+def test_province_refusal_brings_the_dossier_back_to_the_commune(pair, client_as):
+    _post_transfer(client_as(pair.official), pair)
+    _deliver(pair.commune, TO_PROVINCE)
+    province_dossier = DossierTransfer.objects.get(direction="in").dossier
+    province_dossier = processing.claim_step(actor=pair.p_official, dossier=province_dossier)
+    processing.refuse_dossier(
+        actor=pair.p_official, dossier=province_dossier, reason="Không thuộc thẩm quyền của tỉnh"
+    )
+    # Its statuses 05 and 02 arrive as real status packages through the endpoint.
+    assert _post_through_endpoint(pair.province, TO_COMMUNE) == [200, 200]
+    link = DossierTransfer.objects.get(direction="out")
+    assert list(link.statuses.values_list("code", flat=True)) == ["05", "02"]
+    dossier = Dossier.objects.get(pk=pair.dossier.pk)
+    assert dossier.status == "in_progress"
+    assert dossier.current_step.assignee == pair.official
+    note = "Cơ quan cấp tỉnh từ chối: Không thuộc thẩm quyền của tỉnh"
+    transfer = dossier.transfers.get()
+    assert (transfer.return_note, transfer.returned_at is not None) == (note, True)
+    event = dossier.events.get(action="transfer_returned")
+    assert (event.from_status, event.to_status, event.note) == ("transferred", "in_progress", note)
+    audit = AuditEvent.objects.get(action="interop.dossier_transfer_refused")
+    assert (audit.unit, audit.target_id, audit.data["reason"]) == (
+        pair.commune,
+        str(dossier.pk),
+        note,
+    )
+    for url in (
+        reverse("dossiers:dossier_detail", args=[dossier.pk]),
+        reverse("interop:dossier_transfer", args=[dossier.pk]),
+    ):
+        assert note in client_as(pair.counter).get(url).content.decode()
+
+    # Delivered again (a retry): applied once.
+    assert _post_through_endpoint(pair.province, TO_COMMUNE) == [200, 200]
+    assert dossier.events.filter(action="transfer_returned").count() == 1
+    assert AuditEvent.objects.filter(action="interop.dossier_transfer_refused").count() == 1
+
+    # The official holding the step refuses the request to the citizen (ND 61/2018 Đ19.8).
+    response = client_as(pair.official).post(
+        reverse("dossiers:dossier_refuse", args=[dossier.pk]),
+        {"refuse-reason": note, "refuse-step": dossier.current_step_id},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.closed_at is not None) == ("refused", True)
+    assert dossier.events.get(action="refused").note == note
+
+
+def test_refusal_reason_drops_the_provinces_own_prefix():
+    assert refusal_reason("Từ chối giải quyết: Thiếu giấy tờ") == "Thiếu giấy tờ"
+    assert refusal_reason("Thủ tục 1.2 không có trong danh mục") == (
+        "Thủ tục 1.2 không có trong danh mục"
+    )
 
 
 def test_isolation_of_every_transfer_page(pair, client_as):

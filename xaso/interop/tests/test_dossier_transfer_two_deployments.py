@@ -276,6 +276,37 @@ def test_refusal_at_the_province_comes_back_with_its_reason(desk, province):
     link.refresh_from_db()
     assert link.remote_status == "02"
     assert link.remote_status_note == "Từ chối giải quyết: Hồ sơ không thuộc thẩm quyền của tỉnh"
+    # Applied to the commune dossier: back at the step that transferred it, the reason shown.
+    note = "Cơ quan cấp tỉnh từ chối: Hồ sơ không thuộc thẩm quyền của tỉnh"
+    dossier = Dossier.objects.get(pk=desk.dossier.pk)
+    assert dossier.status == "in_progress"
+    assert dossier.transfers.get().return_note == note
+    page = _client(desk.counter).get(reverse("dossiers:dossier_detail", args=[dossier.pk]))
+    assert note in page.content.decode()
+    # The commune refuses the request to the citizen through the ordinary refusal.
+    processing.refuse_dossier(actor=desk.official, dossier=dossier, reason=note)
+    assert Dossier.objects.get(pk=dossier.pk).status == "refused"
+
+
+def test_refusal_at_the_provinces_reception_comes_back_at_once(desk, province):
+    province.shell(
+        "from xaso.dossiers.models import Procedure; Procedure.objects.update(is_active=False)"
+    )
+    link = _transfer(desk)
+    link.outbound.refresh_from_db()
+    # Delivered, and answered 02 with the province's reason.
+    assert (link.outbound.status, link.outbound.answer_code) == ("delivered", "02")
+    assert province.rows() == []
+    dossier = Dossier.objects.get(pk=desk.dossier.pk)
+    assert dossier.status == "in_progress"
+    note = dossier.transfers.get().return_note
+    assert note.startswith("Cơ quan cấp tỉnh từ chối: Thủ tục 1.009994 không có trong danh mục")
+    assert (
+        note
+        in _client(desk.counter)
+        .get(reverse("interop:dossier_transfer", args=[dossier.pk]))
+        .content.decode()
+    )
 
 
 def test_nothing_is_lost_while_the_province_is_down(desk, province):
