@@ -30,6 +30,7 @@ from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
+from xaso.signatures import services as signatures
 from xaso.signatures.forms import SigningKeyForm
 
 
@@ -38,7 +39,8 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _require(user: User, permission: str) -> None:
-    if not user.has_perm(permission):
+    """The step's permission, and the right to use a signing key (leader, văn thư)."""
+    if not user.has_perm(permission) or not user.has_perm(signatures.SIGN_PERMISSION):
         raise PermissionDenied
 
 

@@ -42,16 +42,23 @@ def _offline():
 
 
 @pytest.fixture
-def keys(demo_pki, chairman, justice_official):
+def registrar(commune, make_staff):
+    """The organisation's signature needs the civil registry permission and the right to
+    sign (the văn thư's): a justice–civil status official who is also the clerk."""
+    return make_staff(commune, "justice_civil_status", "clerk", username="tuphap_vanthu")
+
+
+@pytest.fixture
+def keys(demo_pki, chairman, registrar):
     """Every unit trusts the test CA; the chairman registered his certificate, the
-    justice–civil status official the organisation's."""
+    registrar the organisation's."""
     for ca in (demo_pki.root, demo_pki.sub):
         signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
     signatures.register_user_certificate(
         actor=chairman, data=pki.pem(demo_pki.chairman.certificate)
     )
     signatures.register_user_certificate(
-        actor=justice_official, data=pki.pem(demo_pki.organisation.certificate)
+        actor=registrar, data=pki.pem(demo_pki.organisation.certificate)
     )
     return demo_pki
 
@@ -115,12 +122,12 @@ def _validate_in_other_process(tmp_path, pdf: bytes, demo_pki) -> list[tuple[str
 
 
 def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
-    client_as, copy, chairman, justice_official, keys, commune, tmp_path
+    client_as, copy, chairman, registrar, keys, commune, tmp_path
 ):
     page_url = reverse("civil_registry:extract_copy_detail", args=[copy.pk])
     page = client_as(chairman).get(page_url).content.decode()
     assert "Ký số trích lục (người có thẩm quyền)" in page
-    assert "Ký số của cơ quan" not in client_as(justice_official).get(page_url).content.decode()
+    assert "Ký số của cơ quan" not in client_as(registrar).get(page_url).content.decode()
 
     response = client_as(chairman).post(
         reverse("civil_registry:extract_sign", args=[copy.pk]),
@@ -139,7 +146,7 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
     )
     assert placed is not None
 
-    response = client_as(justice_official).post(
+    response = client_as(registrar).post(
         reverse("civil_registry:extract_seal", args=[copy.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -149,7 +156,7 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
     assert "Tất cả 2 chữ ký số đều hợp lệ" in html
     assert "đủ hai chữ ký số" in html
     document.refresh_from_db()
-    assert document.sealed_by == justice_official
+    assert document.sealed_by == registrar
     assert document.file.name.endswith(f"ban-sao-trich-luc-{copy.year}-{copy.serial_number}.pdf")
     signed = _read(document.file)
     # The organisation signs in an incremental update: the leader's revision is kept.
@@ -167,10 +174,10 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
     # The dossier's result is the signed copy: what the applicant receives.
     result = Result.objects.get(dossier=copy.dossier)
     assert _read(result.file) == signed
-    assert (result.signed_by, result.sealed_by) == (chairman, justice_official)
+    assert (result.signed_by, result.sealed_by) == (chairman, registrar)
     assert result.verification.is_valid is True
     # Staff download it from the copy's page.
-    download = client_as(justice_official).get(
+    download = client_as(registrar).get(
         reverse("civil_registry:extract_signed_pdf", args=[copy.pk])
     )
     assert b"".join(download.streaming_content) == signed
@@ -183,7 +190,7 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
 
 
 def test_certificate_of_an_entry_becomes_the_registration_result(
-    client_as, entry, chairman, justice_official, keys, commune
+    client_as, entry, chairman, registrar, keys, commune
 ):
     url = reverse("civil_registry:entry_detail", args=[entry.pk])
     assert "Ký số trích lục (người có thẩm quyền)" in client_as(chairman).get(url).content.decode()
@@ -192,7 +199,7 @@ def test_certificate_of_an_entry_becomes_the_registration_result(
         target=entry,
         key=signatures.Pkcs12Key(data=keys.chairman_p12, passphrase=PASSPHRASE),
     )
-    response = client_as(justice_official).post(
+    response = client_as(registrar).post(
         reverse("civil_registry:certificate_seal", args=[entry.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -229,9 +236,9 @@ def test_certificate_not_registered_to_the_signer_is_refused(client_as, copy, ch
 
 
 def test_already_signed_and_seal_before_signature_are_refused(
-    client_as, copy, chairman, justice_official, keys
+    client_as, copy, chairman, registrar, keys
 ):
-    response = client_as(justice_official).post(
+    response = client_as(registrar).post(
         reverse("civil_registry:extract_seal", args=[copy.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -249,10 +256,10 @@ def test_already_signed_and_seal_before_signature_are_refused(
     )
     assert "đã được Trần Văn Chủ Tịch ký số lúc" in response.content.decode()
     organisation = signatures.Pkcs12Key(data=keys.organisation_p12, passphrase=PASSPHRASE)
-    signing.seal(actor=justice_official, target=copy, key=organisation)
+    signing.seal(actor=registrar, target=copy, key=organisation)
     sealed = SignedCivilDocument.objects.get()
     assert sealed.file.name != name
-    response = client_as(justice_official).post(
+    response = client_as(registrar).post(
         reverse("civil_registry:extract_seal", args=[copy.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -266,34 +273,50 @@ def test_signing_routes_are_isolated(
     entry,
     chairman,
     other_chairman,
+    registrar,
     justice_official,
+    clerk,
     other_justice_official,
+    identified_other_commune,
+    make_staff,
     land_official,
     keys,
 ):
     empty_key = {"method": "pkcs12", "passphrase": ""}
+    other_registrar = make_staff(
+        identified_other_commune, "justice_civil_status", "clerk", username="tuphap_vanthu_khac"
+    )
     cases = []
     for name, target in (("certificate", entry), ("extract", copy)):
-        cases += [
+        url = reverse(f"civil_registry:{name}_sign", args=[target.pk])
+        # The registrar signs as the organisation, never for the competent person.
+        cases.extend(
             IsolationCase(
-                url=reverse(f"civil_registry:{name}_sign", args=[target.pk]),
+                url=url,
                 method="post",
                 data=empty_key,
                 allowed=chairman,
-                wrong_role=justice_official,
+                wrong_role=wrong_role,
                 other_unit=other_chairman,
                 allowed_status=302,
-            ),
+            )
+            for wrong_role in (registrar, clerk)
+        )
+        url = reverse(f"civil_registry:{name}_seal", args=[target.pk])
+        # The leader, the official without the right to sign, the văn thư without the
+        # civil registry permission.
+        cases.extend(
             IsolationCase(
-                url=reverse(f"civil_registry:{name}_seal", args=[target.pk]),
+                url=url,
                 method="post",
                 data=empty_key,
-                allowed=justice_official,
-                wrong_role=chairman,
-                other_unit=other_justice_official,
+                allowed=registrar,
+                wrong_role=wrong_role,
+                other_unit=other_registrar,
                 allowed_status=302,
-            ),
-        ]
+            )
+            for wrong_role in (chairman, justice_official, clerk)
+        )
     cases.append(
         IsolationCase(
             url=reverse("civil_registry:extract_copy_detail", args=[copy.pk]),

@@ -36,16 +36,23 @@ def _offline():
 
 
 @pytest.fixture
-def keys(demo_pki, softhsm_token, chairman, counter_officer):
+def desk_clerk(commune, make_staff):
+    """The organisation's signature needs the one-stop return permission and the right to
+    sign (the văn thư's): a clerk who also serves at the one-stop desk."""
+    return make_staff(commune, "counter_officer", "clerk", username="motcua_vanthu")
+
+
+@pytest.fixture
+def keys(demo_pki, softhsm_token, chairman, desk_clerk):
     """Every unit trusts the test CA; the chairman registered his token's certificate, the
-    one-stop officer the organisation's (.p12)."""
+    desk's clerk the organisation's (.p12)."""
     for ca in (demo_pki.root, demo_pki.sub):
         signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
     signatures.register_user_certificate(
         actor=chairman, data=pki.pem(softhsm_token.token.certificate)
     )
     signatures.register_user_certificate(
-        actor=counter_officer, data=pki.pem(demo_pki.organisation.certificate)
+        actor=desk_clerk, data=pki.pem(demo_pki.organisation.certificate)
     )
     return softhsm_token
 
@@ -116,16 +123,14 @@ def _validate_in_other_process(tmp_path, pdf: bytes, demo_pki) -> str:
 
 
 def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pdf(
-    client_as, ready_dossier, chairman, counter_officer, keys, demo_pki, commune, tmp_path
+    client_as, ready_dossier, chairman, desk_clerk, keys, demo_pki, commune, tmp_path
 ):
     dossier = ready_dossier
     url = reverse("dossiers:dossier_detail", args=[dossier.pk])
     page = client_as(chairman).get(url).content.decode()
     assert "Ký số kết quả (người có thẩm quyền)" in page
     # The desk sees no seal form before the leader signed.
-    assert (
-        "Ký số của cơ quan vào kết quả" not in client_as(counter_officer).get(url).content.decode()
-    )
+    assert "Ký số của cơ quan vào kết quả" not in client_as(desk_clerk).get(url).content.decode()
 
     response = client_as(chairman).post(
         reverse("dossiers:result_sign", args=[dossier.pk]), token_post(keys), follow=True
@@ -137,12 +142,12 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
     # Half signed: not returned yet (no legal value without the organisation's signature).
     with pytest.raises(results.ResultMissingError, match="chưa có chữ ký số của cơ quan"):
         results.return_result(
-            actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+            actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
         )
 
-    page = client_as(counter_officer).get(url).content.decode()
+    page = client_as(desk_clerk).get(url).content.decode()
     assert "Ký số của cơ quan vào kết quả" in page
-    response = client_as(counter_officer).post(
+    response = client_as(desk_clerk).post(
         reverse("dossiers:result_seal", args=[dossier.pk]),
         p12_post(demo_pki.organisation_p12),
         follow=True,
@@ -153,7 +158,7 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
     assert "Tất cả 2 chữ ký số đều hợp lệ" in html
     assert "đủ hai chữ ký số" in html
     result.refresh_from_db()
-    assert result.sealed_by == counter_officer
+    assert result.sealed_by == desk_clerk
     assert result.verification.is_valid is True
     assert result.verification.signature_count == 2
     assert result.file.name.endswith(f"ket-qua-{dossier.code}-ban-dien-tu.pdf")
@@ -179,7 +184,7 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
 
     # Returned at the desk: the signed file stays the dossier's result.
     results.return_result(
-        actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+        actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
     )
     assert _read(Result.objects.get(dossier=dossier).file) == signed
     assert list(
@@ -215,7 +220,7 @@ def test_missing_token_changes_nothing(client_as, ready_dossier, chairman, keys)
 
 
 def test_scanned_result_is_not_signed_and_returns_on_paper(
-    client_as, dossier, justice_official, chairman, counter_officer, keys
+    client_as, dossier, justice_official, chairman, desk_clerk, keys
 ):
     dossier = bring_to_result_ready(dossier, processed_by=justice_official, approved_by=chairman)
     _record(dossier, chairman, PNG, "kq.png")
@@ -227,14 +232,14 @@ def test_scanned_result_is_not_signed_and_returns_on_paper(
     assert Result.objects.get(dossier=dossier).signed_at is None
     # The paper path: returned without any digital signature.
     results.return_result(
-        actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+        actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
     )
     dossier.refresh_from_db()
     assert dossier.status == "returned"
 
 
 def test_already_signed_is_refused_clearly(
-    client_as, ready_dossier, chairman, counter_officer, keys, demo_pki
+    client_as, ready_dossier, chairman, desk_clerk, keys, demo_pki
 ):
     token = signatures.TokenKey(token_label=keys.token.token_label, pin=keys.pin)
     result_signing.sign_result(actor=chairman, dossier=ready_dossier, key=token)
@@ -244,10 +249,10 @@ def test_already_signed_is_refused_clearly(
     )
     assert "Kết quả đã được Trần Văn Chủ Tịch ký số lúc" in response.content.decode()
     organisation = signatures.Pkcs12Key(data=demo_pki.organisation_p12, passphrase=PASSPHRASE)
-    result_signing.seal_result(actor=counter_officer, dossier=ready_dossier, key=organisation)
+    result_signing.seal_result(actor=desk_clerk, dossier=ready_dossier, key=organisation)
     sealed_name = Result.objects.get(dossier=ready_dossier).file.name
     assert sealed_name != signed_name
-    response = client_as(counter_officer).post(
+    response = client_as(desk_clerk).post(
         reverse("dossiers:result_seal", args=[ready_dossier.pk]),
         p12_post(demo_pki.organisation_p12),
         follow=True,
@@ -274,9 +279,9 @@ def test_pdf_signed_outside_is_not_signed_again(
 
 
 def test_seal_before_the_leaders_signature_is_refused(
-    client_as, ready_dossier, counter_officer, keys, demo_pki
+    client_as, ready_dossier, desk_clerk, keys, demo_pki
 ):
-    response = client_as(counter_officer).post(
+    response = client_as(desk_clerk).post(
         reverse("dossiers:result_seal", args=[ready_dossier.pk]),
         p12_post(demo_pki.organisation_p12),
         follow=True,
@@ -298,7 +303,9 @@ def test_signing_routes_are_isolated(
     name,
     ready_dossier,
     chairman,
+    desk_clerk,
     counter_officer,
+    clerk,
     justice_official,
     other_commune,
     make_staff,
@@ -306,18 +313,25 @@ def test_signing_routes_are_isolated(
 ):
     # A bad form is refused by the view after the checks: the allowed request changes
     # nothing and redirects to the dossier page.
-    allowed, position = (
-        (chairman, "chairman") if name == "result_sign" else (counter_officer, "counter_officer")
-    )
-    assert_isolation(
-        IsolationCase(
-            url=reverse(f"dossiers:{name}", args=[ready_dossier.pk]),
-            method="post",
-            data={"method": "token", "token_label": "", "pin": ""},
-            allowed=allowed,
-            wrong_role=justice_official,
-            other_unit=make_staff(other_commune, position, username=f"khac_{position}"),
-            allowed_status=302,
+    if name == "result_sign":
+        allowed, positions = chairman, ("chairman",)
+        # Neither the processing official nor the văn thư signs for the competent person.
+        wrong_roles = [justice_official, clerk]
+    else:
+        allowed, positions = desk_clerk, ("counter_officer", "clerk")
+        # The desk without the right to sign, the văn thư without the one-stop permission.
+        wrong_roles = [counter_officer, clerk, chairman]
+    other_unit = make_staff(other_commune, *positions, username="khac")
+    for wrong_role in wrong_roles:
+        assert_isolation(
+            IsolationCase(
+                url=reverse(f"dossiers:{name}", args=[ready_dossier.pk]),
+                method="post",
+                data={"method": "token", "token_label": "", "pin": ""},
+                allowed=allowed,
+                wrong_role=wrong_role,
+                other_unit=other_unit,
+                allowed_status=302,
+            )
         )
-    )
     assert Result.objects.get(dossier=ready_dossier).signed_at is None

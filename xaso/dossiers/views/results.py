@@ -44,6 +44,7 @@ from xaso.dossiers.notifications import public_lookup_url
 from xaso.dossiers.services import ratings as rating_services
 from xaso.dossiers.services import result_signing
 from xaso.dossiers.services import results as result_services
+from xaso.signatures import services as signatures
 from xaso.signatures.forms import SigningKeyForm
 
 RECORD_PERMISSIONS = ("dossiers.process_dossier", "dossiers.approve_dossier")
@@ -225,6 +226,8 @@ def _sign_step(request: HttpRequest, pk: int, permission: str, step, success: st
     and changes nothing."""
     actor = _actor(request)
     _require_any(actor, (permission,))
+    # The key may be used only by who may sign (the leader, the văn thư).
+    _require_any(actor, (signatures.SIGN_PERMISSION,))
     dossier = get_writable_or_404(_dossier_queryset(), actor, pk=pk)
     form = SigningKeyForm(request.POST, request.FILES)
     if not form.is_valid():
