@@ -24,6 +24,7 @@ from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
+from xaso.dossiers.models import DeliveryMethod
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import DossierEvent
 from xaso.dossiers.models import Result
@@ -311,3 +312,23 @@ def attach_signed_result(
         is_public=False,
     )
     return result
+
+
+def downloadable_result(dossier: Dossier) -> Result | None:
+    """The signed result the applicant may download online (public lookup), or None.
+
+    Only an electronic result with both signatures, and only once it is the applicant's:
+    returned, or ready for an applicant who asked for the electronic result and owes no fee
+    (a paper result, or one still to be paid for, is collected at the desk)."""
+    result = Result.objects.filter(dossier=dossier).first()
+    if result is None or not result.is_fully_signed or not result.file:
+        return None
+    if dossier.status == Dossier.Status.RETURNED:
+        return result
+    if (
+        dossier.status == Dossier.Status.RESULT_READY
+        and dossier.delivery_method == DeliveryMethod.ONLINE
+        and not results.fee_summary(dossier).outstanding
+    ):
+        return result
+    return None

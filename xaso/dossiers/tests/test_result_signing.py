@@ -3,6 +3,7 @@ with a SoftHSM token (PKCS#11), the one-stop desk adds the organisation's signat
 .p12; the applicant receives the signed PDF, which pyHanko (another process) and the public
 page find valid. A paper result is returned as before."""
 
+import re
 import subprocess
 import sys
 
@@ -139,7 +140,8 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
     result = Result.objects.get(dossier=dossier)
     assert (result.signed_by, result.sealed_at) == (chairman, None)
     assert result.original_file.name.endswith("kq.pdf")
-    # Half signed: not returned yet (no legal value without the organisation's signature).
+    # Half signed: neither downloadable nor returned yet (no legal value without the organisation's signature).
+    assert result_signing.downloadable_result(dossier) is None
     with pytest.raises(results.ResultMissingError, match="chưa có chữ ký số của cơ quan"):
         results.return_result(
             actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
@@ -187,6 +189,14 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
         actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
     )
     assert _read(Result.objects.get(dossier=dossier).file) == signed
+    # Online: the lookup (code + 4 digits) offers the signed file for download.
+    lookup = Client().post(reverse("portal:lookup"), {"code": dossier.code, "digits": "5678"})
+    link = re.search(r'href="(/cong-khai/tra-cuu/ket-qua/[^"]+/)"', lookup.content.decode())
+    assert link is not None
+    download = Client().get(link.group(1))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == signed
+    assert Client().get(link.group(1).replace("ket-qua/", "ket-qua/x")).status_code == 404
     assert list(
         DossierEvent.objects.filter(dossier=dossier, action__startswith="result_s").values_list(
             "action", flat=True
@@ -259,6 +269,11 @@ def test_already_signed_is_refused_clearly(
     )
     assert "Kết quả đã có chữ ký số của cơ quan" in response.content.decode()
     assert Result.objects.get(dossier=ready_dossier).file.name == sealed_name
+    # Ready and signed: downloadable online only by who asked for the electronic result.
+    assert result_signing.downloadable_result(ready_dossier) is None
+    ready_dossier.delivery_method = "online"
+    ready_dossier.save(update_fields=["delivery_method"])
+    assert result_signing.downloadable_result(ready_dossier).file.name == sealed_name
 
 
 def test_pdf_signed_outside_is_not_signed_again(
