@@ -124,7 +124,15 @@ def _validate_in_other_process(tmp_path, pdf: bytes, demo_pki) -> str:
 
 
 def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pdf(
-    client_as, ready_dossier, chairman, desk_clerk, keys, demo_pki, commune, tmp_path
+    client_as,
+    ready_dossier,
+    chairman,
+    desk_clerk,
+    counter_officer,
+    keys,
+    demo_pki,
+    commune,
+    tmp_path,
 ):
     dossier = ready_dossier
     url = reverse("dossiers:dossier_detail", args=[dossier.pk])
@@ -149,6 +157,10 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
 
     page = client_as(desk_clerk).get(url).content.decode()
     assert "Ký số của cơ quan vào kết quả" in page
+    # A desk officer without the right to sign is told who adds the organisation's signature.
+    page = client_as(counter_officer).get(url).content.decode()
+    assert 'id="seal-needs-signer"' in page
+    assert "Ký số của cơ quan vào kết quả" not in page
     response = client_as(desk_clerk).post(
         reverse("dossiers:result_seal", args=[dossier.pk]),
         p12_post(demo_pki.organisation_p12),
