@@ -330,3 +330,66 @@ class ExtractCopy(models.Model):
 def is_late(date_of_birth: datetime.date, registered_on: datetime.date) -> bool:
     """More than 60 days between the birth and its registration (Luật Hộ tịch, Điều 15)."""
     return (registered_on - date_of_birth).days > ON_TIME_DAYS
+
+
+class SignedCivilDocument(models.Model):
+    """The electronic original of a certificate (giấy khai sinh, trích lục …) of an entry,
+    or of an extract copy: signed by the competent person, then by the organisation
+    (ND 30/2020 Đ5). One per certificate or copy; the applicant receives this file."""
+
+    unit = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(
+        CivilEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_certificate",
+    )
+    extract_copy = models.OneToOneField(
+        ExtractCopy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_document",
+    )
+    # The entry's version the signed certificate shows.
+    entry_version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    file = models.FileField(_("tệp đã ký số"), upload_to="ho-tich/da-ky/%Y/")
+    signed_at = models.DateTimeField(_("thời điểm ký số"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed_at = models.DateTimeField(_("thời điểm ký số của cơ quan"), null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verification = models.ForeignKey(
+        "signatures.VerificationRecord",
+        verbose_name=_("kết quả kiểm tra chữ ký số"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giấy tờ hộ tịch đã ký số")
+        verbose_name_plural = _("giấy tờ hộ tịch đã ký số")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(entry__isnull=False, extract_copy__isnull=True)
+                    | models.Q(entry__isnull=True, extract_copy__isnull=False)
+                ),
+                name="signed_civil_document_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    @property
+    def is_fully_signed(self) -> bool:
+        return self.sealed_at is not None

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from xaso.civil_registry import views
+from xaso.civil_registry import views_signing
 
 app_name = "civil_registry"
 
@@ -24,6 +25,22 @@ urlpatterns = [
     path("viec/<int:pk>/giay.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("viec/<int:pk>/ban-sao/", views.request_extract, name="request_extract"),
     path("ban-sao/<int:pk>/trich-luc.pdf", views.extract_copy_pdf, name="extract_copy_pdf"),
+    # Digital signing: the leader's signature, then the organisation's (ND 30/2020 Đ5).
+    path("viec/<int:pk>/ky-so/", views_signing.certificate_sign, name="certificate_sign"),
+    path("viec/<int:pk>/ky-so-co-quan/", views_signing.certificate_seal, name="certificate_seal"),
+    path(
+        "viec/<int:pk>/giay-da-ky.pdf",
+        views_signing.certificate_signed_pdf,
+        name="certificate_signed_pdf",
+    ),
+    path("ban-sao/<int:pk>/", views_signing.extract_copy_detail, name="extract_copy_detail"),
+    path("ban-sao/<int:pk>/ky-so/", views_signing.extract_sign, name="extract_sign"),
+    path("ban-sao/<int:pk>/ky-so-co-quan/", views_signing.extract_seal, name="extract_seal"),
+    path(
+        "ban-sao/<int:pk>/trich-luc-da-ky.pdf",
+        views_signing.extract_signed_pdf,
+        name="extract_signed_pdf",
+    ),
     # Public (no login): the verification page a copy's QR code points to.
     path("xac-minh/<str:token>/", views.verify_extract, name="verify_extract"),
     path("xac-minh/giay/<str:token>/", views.verify_certificate, name="verify_certificate"),

@@ -6,7 +6,6 @@ Each view: permission (403), the record of the user's unit (404 for another unit
 the form, call one service or selector, render or redirect.
 """
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from xaso.applicants.models import Applicant
+from xaso.civil_registry import certificates
 from xaso.civil_registry import exports
 from xaso.civil_registry import kinds
 from xaso.civil_registry import mapping
@@ -35,6 +35,7 @@ from xaso.civil_registry.forms import with_change
 from xaso.civil_registry.forms import with_checkbox
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import Kind
+from xaso.civil_registry.views_signing import signing_context
 from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
 from xaso.core.models import User
@@ -347,6 +348,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "extract_fee": fee,
             "candidates": _extract_candidates(entry) if can_extract else [],
             "extract_form": ExtractRequestForm(),
+            # The certificate's digital signatures (a change entry has no certificate).
+            "signable": entry.kind != Kind.CHANGE,
+            **signing_context(actor, entry),
         },
     )
 
@@ -389,41 +393,15 @@ def request_extract(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dossiers:dossier_detail", pk=dossier.pk)
 
 
-def _certificate_context(entry: CivilEntry, version_data: dict | None = None) -> dict:
-    spec = kinds.spec_for(entry.kind)
-    data = version_data if version_data is not None else entry.data
-    return {
-        "entry": entry,
-        "spec": spec,
-        "data": services.from_json(spec, data),
-        "raw": data,
-        "rows": services.entry_rows(spec, data),
-        "register": entry.register,
-        "unit": entry.unit,
-        "signer": (entry.approved_by.full_name if entry.approved_by else "")
-        or data.get("signer_name", ""),
-        "signer_title": entry.approved_by.job_title if entry.approved_by else "",
-    }
-
-
-def _with_entry_qr(context: dict, entry: CivilEntry) -> dict:
-    """The certificate's verification QR (every entry has a token, migration 0010)."""
-    if entry.token:
-        url = services.certificate_verification_url(entry.token)
-        context["entry_verify_url"] = url
-        context["entry_qr"] = segno.make(url, error="m").png_data_uri(scale=4, border=1)
-    return context
-
-
 @login_required
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     _require_view(actor)
     entry = services.get_entry_for(user=actor, pk=pk)
-    spec = kinds.spec_for(entry.kind)
-    pdf = render_pdf(spec.certificate_template, _with_entry_qr(_certificate_context(entry), entry))
-    return pdf_response(pdf, f"{entry.kind}-{entry.register.year}-{entry.entry_number}.pdf")
+    return pdf_response(
+        certificates.certificate_pdf(entry), certificates.certificate_filename(entry)
+    )
 
 
 @login_required
@@ -432,20 +410,9 @@ def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     _require_view(actor)
     copy = services.get_extract_copy_for(user=actor, pk=pk)
-    entry = copy.entry
-    version = entry.versions.filter(number=copy.entry_version).first()
-    context = _certificate_context(entry, version.data if version else None)
-    url = services.verification_url(copy.token)
-    # A PNG (segno writes it itself): embedded in the PDF as an image.
-    context.update(
-        {
-            "copy": copy,
-            "verify_url": url,
-            "qr": segno.make(url, error="m").png_data_uri(scale=4, border=1),
-        }
+    return pdf_response(
+        certificates.extract_copy_pdf(copy), certificates.extract_copy_filename(copy)
     )
-    pdf = render_pdf("civil_registry/pdf/extract_copy.html", context)
-    return pdf_response(pdf, f"ban-sao-trich-luc-{copy.year}-{copy.serial_number}.pdf")
 
 
 @require_GET

@@ -7,6 +7,7 @@ from xaso.portal import views_lookup as views
 
 urlpatterns = [
     path("tra-cuu/", views.lookup_dossier, name="lookup"),
+    path("tra-cuu/ket-qua/<str:token>/", views.result_download, name="result_download"),
     path("danh-gia/", views.rating, name="rating"),
     path("kiosk/<int:unit_code>/", views.kiosk, name="kiosk"),
 ]

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.http import FileResponse
+from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,6 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 
 from xaso.core.exceptions import DomainError
@@ -25,9 +28,13 @@ from xaso.core.models import AdministrativeUnit
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import Rating
 from xaso.dossiers.services import ratings
+from xaso.dossiers.services import result_signing
 from xaso.portal import lookup
 
 RATING_SIGNING_SALT = "xaso.portal.rating"
+# The download link of a signed result shown after a successful lookup (code + 4 digits).
+RESULT_SIGNING_SALT = "xaso.portal.result"
+RESULT_TOKEN_MAX_AGE = 30 * 60
 RATING_TOKEN_MAX_AGE = 30 * 60  # seconds between verifying the code and sending the rating
 KIOSK_LIST_LIMIT = 40
 
@@ -152,9 +159,32 @@ def lookup_dossier(request: HttpRequest) -> HttpResponse:
         )
     found = lookup.public_view(dossier)
     context = {"form": fresh, "found": found}
+    if result_signing.downloadable_result(dossier) is not None:
+        context["result_token"] = signing.dumps(dossier.pk, salt=RESULT_SIGNING_SALT)
     if found.can_rate:
         context["rating_token"] = signing.dumps(dossier.pk, salt=RATING_SIGNING_SALT)
     return _page(request, "portal/lookup.html", context, unit=dossier.unit)
+
+
+@never_cache
+@require_GET
+def result_download(request: HttpRequest, token: str) -> FileResponse:
+    """The signed result (both digital signatures, ND 30/2020 Đ5) of a dossier just found
+    by its code and 4 digits; the link expires after RESULT_TOKEN_MAX_AGE. 404 otherwise."""
+    try:
+        pk = signing.loads(token, salt=RESULT_SIGNING_SALT, max_age=RESULT_TOKEN_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    dossier = Dossier.objects.filter(pk=pk).first()
+    result = result_signing.downloadable_result(dossier) if dossier is not None else None
+    if result is None:
+        raise Http404
+    return FileResponse(
+        result.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"ket-qua-{dossier.code}.pdf",
+        as_attachment=True,
+    )
 
 
 def _dossier_from_token(token: str) -> Dossier | None:

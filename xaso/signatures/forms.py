@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xaso.signatures import pki
 from xaso.signatures.signing import Kind
+from xaso.signatures.signing import Pkcs12Key
+from xaso.signatures.signing import TokenKey
 
 
 def _read(upload: UploadedFile, *, limit: int) -> bytes:
@@ -154,3 +156,66 @@ class SignForm(forms.Form):
             if not data.get("copying_organisation"):
                 self.add_error("copying_organisation", _("Hãy nhập tên cơ quan sao."))
         return data
+
+
+class SigningKeyForm(forms.Form):
+    """The key for a digital signature: a token plugged into the server (PKCS#11) with its
+    PIN, or a PKCS#12 file with its passphrase. Neither is stored or logged.
+
+    Shared by every page that signs (outgoing documents, one-stop results, civil-status
+    certificates); `signing_key()` turns the cleaned form into the services' key."""
+
+    METHOD_TOKEN = "token"  # noqa: S105  (a choice value, not a secret)
+    METHOD_FILE = "pkcs12"
+    MAX_KEY_FILE_BYTES = 64 * 1024
+
+    method = forms.ChoiceField(
+        label=_("Khóa ký"),
+        choices=[
+            (METHOD_TOKEN, _("Thiết bị ký số (USB token)")),
+            (METHOD_FILE, _("Tệp khóa PKCS#12 (.p12, .pfx)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=METHOD_TOKEN,
+    )
+    token_label = forms.CharField(label=_("Tên thiết bị ký số"), max_length=32, required=False)
+    pin = forms.CharField(
+        label=_("Mã PIN"),
+        max_length=64,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    key_file = forms.FileField(label=_("Tệp khóa PKCS#12"), required=False)
+    passphrase = forms.CharField(
+        label=_("Mật khẩu tệp khóa"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("method") == self.METHOD_TOKEN:
+            if not data.get("token_label"):
+                self.add_error("token_label", _("Hãy nhập tên thiết bị ký số."))
+            if not data.get("pin"):
+                self.add_error("pin", _("Hãy nhập mã PIN."))
+        elif data.get("method") == self.METHOD_FILE:
+            upload = data.get("key_file")
+            if not upload:
+                self.add_error("key_file", _("Hãy chọn tệp khóa PKCS#12."))
+            elif upload.size > self.MAX_KEY_FILE_BYTES:
+                self.add_error("key_file", _("Tệp khóa quá lớn, không phải tệp .p12 hợp lệ."))
+            else:
+                data["key_bytes"] = upload.read()
+        return data
+
+    def error_text(self) -> str:
+        return " ".join(str(message) for errors in self.errors.values() for message in errors)
+
+    def signing_key(self) -> Pkcs12Key | TokenKey:
+        """The key described by the valid form."""
+        data = self.cleaned_data
+        if data["method"] == self.METHOD_TOKEN:
+            return TokenKey(token_label=data["token_label"], pin=data["pin"])
+        return Pkcs12Key(data=data["key_bytes"], passphrase=data["passphrase"])

@@ -150,9 +150,41 @@ class Result(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Digital signing of a PDF result (ND 30/2020 Đ5: the competent person's signature, then
+    # the organisation's). `file` is then the signed PDF the applicant receives;
+    # `original_file` keeps the PDF as it was recorded. Empty for a paper (scanned) result.
+    original_file = models.FileField(
+        _("tệp kết quả trước khi ký số"), upload_to="results/%Y/%m/", blank=True
+    )
+    signed_at = models.DateTimeField(_("thời điểm ký số"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sealed_at = models.DateTimeField(_("thời điểm ký số của cơ quan"), null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The check of the signed file, shown on the dossier page.
+    verification = models.ForeignKey(
+        "signatures.VerificationRecord",
+        verbose_name=_("kết quả kiểm tra chữ ký số"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.number}"
+
+    @property
+    def is_digitally_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def is_fully_signed(self) -> bool:
+        """Both signatures of ND 30 Đ5 are on the file."""
+        return self.signed_at is not None and self.sealed_at is not None
 
 
 class FeePayment(models.Model):

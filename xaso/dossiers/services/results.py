@@ -212,7 +212,12 @@ def record_result(
         sha256 = hashlib.sha256(file.read()).hexdigest()
         file.seek(0)
         result.file = file
-    result.full_clean(exclude=["file"])
+        # A new file is unsigned: its digital signatures start over (result_signing.py).
+        result.original_file = ""
+        result.signed_at = result.signed_by = None
+        result.sealed_at = result.sealed_by = None
+        result.verification = None
+    result.full_clean(exclude=["file", "original_file"])
     result.save()
     data = {"number": result.number, "issued_on": issued_on.isoformat()}
     if sha256:
@@ -437,7 +442,16 @@ def return_result(
             _("Hồ sơ chưa có kết quả để trả (trạng thái: %(status)s).")
             % {"status": dossier.get_status_display()}
         )
-    if not Result.objects.filter(dossier=dossier).exists():
+    result = Result.objects.filter(dossier=dossier).first()
+    if result is not None and result.signed_at is not None and result.sealed_at is None:
+        # ND 30/2020 Đ5: without the organisation's signature the result has no legal value.
+        raise ResultMissingError(
+            _(
+                "Kết quả đã được người có thẩm quyền ký số nhưng chưa có chữ ký số của cơ quan; "
+                "hãy ký số của cơ quan trước khi trả."
+            )
+        )
+    if result is None:
         raise ResultMissingError(
             _(
                 "Chưa ghi nhận kết quả (số, ngày ký, người ký) của hồ sơ; hãy ghi nhận trước khi trả."

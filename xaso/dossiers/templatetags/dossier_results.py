@@ -5,7 +5,9 @@ from django import template
 from xaso.core.models import User
 from xaso.dossiers import money
 from xaso.dossiers.models import Dossier
+from xaso.dossiers.services import result_signing
 from xaso.dossiers.services import results
+from xaso.signatures.forms import SigningKeyForm
 
 register = template.Library()
 
@@ -30,3 +32,18 @@ def fee_summary(dossier: Dossier) -> results.FeeSummary:
 @register.simple_tag
 def may_record_result(user: User, dossier: Dossier) -> bool:
     return results.can_record_result(user, dossier)
+
+
+@register.simple_tag
+def may_sign_result(user: User, dossier: Dossier) -> bool:
+    return result_signing.can_sign(user, dossier)
+
+
+@register.simple_tag
+def may_seal_result(user: User, dossier: Dossier) -> bool:
+    return result_signing.can_seal(user, dossier)
+
+
+@register.simple_tag
+def signing_key_form() -> SigningKeyForm:
+    return SigningKeyForm()

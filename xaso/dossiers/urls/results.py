@@ -7,6 +7,8 @@ from xaso.dossiers.views import results as views
 
 urlpatterns = [
     path("ho-so/<int:pk>/ket-qua/", views.result_record, name="result_record"),
+    path("ho-so/<int:pk>/ket-qua/ky-so/", views.result_sign, name="result_sign"),
+    path("ho-so/<int:pk>/ket-qua/ky-so-co-quan/", views.result_seal, name="result_seal"),
     path("ho-so/<int:pk>/thu-phi/", views.fee_collect, name="fee_collect"),
     path(
         "ho-so/<int:pk>/bien-lai/<int:payment_pk>.pdf",

@@ -18,8 +18,11 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
@@ -39,7 +42,10 @@ from xaso.dossiers.models import FeePayment
 from xaso.dossiers.models import Result
 from xaso.dossiers.notifications import public_lookup_url
 from xaso.dossiers.services import ratings as rating_services
+from xaso.dossiers.services import result_signing
 from xaso.dossiers.services import results as result_services
+from xaso.signatures import services as signatures
+from xaso.signatures.forms import SigningKeyForm
 
 RECORD_PERMISSIONS = ("dossiers.process_dossier", "dossiers.approve_dossier")
 RETURN_PERMISSION = "dossiers.return_result"
@@ -211,6 +217,56 @@ def result_return(request: HttpRequest, pk: int) -> HttpResponse:
             "result": Result.objects.filter(dossier=dossier).first(),
             "is_ready": dossier.status == Dossier.Status.RESULT_READY,
         },
+    )
+
+
+def _sign_step(request: HttpRequest, pk: int, permission: str, step, success: str) -> HttpResponse:
+    """The leader's or the desk's digital signature on the result: 403 without the
+    permission, 404 for another unit's dossier; a refused key, PIN or file shows its reason
+    and changes nothing."""
+    actor = _actor(request)
+    _require_any(actor, (permission,))
+    # The key may be used only by who may sign (the leader, the văn thư).
+    _require_any(actor, (signatures.SIGN_PERMISSION,))
+    dossier = get_writable_or_404(_dossier_queryset(), actor, pk=pk)
+    form = SigningKeyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return _to_dossier(dossier)
+    try:
+        step(actor=actor, dossier=dossier, key=form.signing_key())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return _to_dossier(dossier)
+
+
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("form")
+@login_required
+@require_POST
+def result_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sign_step(
+        request,
+        pk,
+        result_signing.SIGN_PERMISSION,
+        result_signing.sign_result,
+        _("Đã ký số kết quả. Bộ phận Một cửa sẽ ký số của cơ quan trước khi trả."),
+    )
+
+
+@sensitive_post_parameters("pin", "passphrase")
+@sensitive_variables("form")
+@login_required
+@require_POST
+def result_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sign_step(
+        request,
+        pk,
+        result_signing.SEAL_PERMISSION,
+        result_signing.seal_result,
+        _("Đã ký số của cơ quan vào kết quả; người nộp nhận bản điện tử đã ký số."),
     )
 
 
