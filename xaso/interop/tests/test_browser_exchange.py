@@ -1,0 +1,262 @@
+"""Issue 6's first done-when in a real browser (Debian Chromium driven by Playwright).
+
+Deployment A is pytest-django's live server; deployment B is a second process (runserver on
+its own SQLite database, test_two_deployments.py). In A the chairman approves a công văn and
+signs it with his SoftHSM token and PIN on the document page; the văn thư numbers it, adds the
+organisation's signature with the .p12 file she uploads, and releases it; A's real worker
+(`db_worker`, as in production) delivers the edXML package; B's văn thư finds the document
+in B's incoming register with both signatures verified, and A's page shows status 03.
+A wrong PIN gives a clear message and signs nothing.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from xaso.conftest import OTHER_COMMUNE_CODE
+from xaso.conftest import PASSPHRASE
+from xaso.core.tests.factories import TEST_PASSWORD
+from xaso.documents.models import ExternalRecipient
+from xaso.documents.models import OutgoingDocument
+from xaso.documents.services import outgoing as outgoing_service
+from xaso.interop.models import OutboundPackage
+from xaso.interop.tests.test_two_deployments import B_ID
+from xaso.interop.tests.test_two_deployments import PATH
+from xaso.interop.tests.test_two_deployments import b_template  # noqa: F401  (fixture)
+from xaso.interop.tests.test_two_deployments import deployment_a  # noqa: F401  (fixture)
+from xaso.interop.tests.test_two_deployments import deployment_b  # noqa: F401  (fixture)
+from xaso.signatures import pki
+from xaso.signatures import services as signatures
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian chromium (apt-get install chromium)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Deployment A queues its jobs in the database and a worker runs them, as in production
+# (the test settings' immediate backend would deliver inside the văn thư's request).
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SUBJECT = "Về việc phối hợp xác minh hộ tịch"
+B_CLERK = "vanthu_xa_b"
+
+
+@pytest.fixture(autouse=True)
+def _offline():
+    with override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False):
+        yield
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous, so Django's async-safety guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def expect():
+    expect = pytest.importorskip("playwright.sync_api").expect
+    # Signing, verifying and delivering take seconds on a busy machine: wait on the page
+    # longer than Playwright's 5 s default rather than sleeping.
+    expect.set_options(timeout=30_000)
+    return expect
+
+
+def _login(browser, base: str, username: str):
+    # One browser context per person: A and B both live on 127.0.0.1/localhost, and
+    # cookies do not tell ports apart.
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.url == f"{base}/", page.url
+    return page
+
+
+def _submit(page, locator) -> None:
+    with page.expect_navigation():
+        locator.click()
+
+
+def _submitted_draft(make_staff, unit, chairman, external_recipients) -> OutgoingDocument:
+    drafter = make_staff(unit, "office_statistics", username="vanphong")
+    document = outgoing_service.create_draft(
+        actor=drafter,
+        data=outgoing_service.DraftData(
+            doc_type="cong_van",
+            subject=SUBJECT,
+            body="Ủy ban nhân dân xã A đề nghị xã B phối hợp xác minh.",
+            recipients_text="UBND xã B",
+            signer=chairman,
+            signer_title="Chủ tịch",
+            external_recipients=external_recipients,
+        ),
+        generate=True,
+    )
+    outgoing_service.submit(actor=drafter, document=document)
+    return document
+
+
+def _approve(page, base: str, document: OutgoingDocument) -> None:
+    page.goto(f"{base}/van-ban/di/{document.pk}/")
+    _submit(page, page.get_by_role("button", name="Duyệt", exact=True))
+
+
+def _sign_with_token(page, token_label: str, pin: str) -> None:
+    form = page.locator("form#ky-so")
+    form.get_by_label("Thiết bị ký số (USB token)").check()
+    form.get_by_label("Tên thiết bị ký số").fill(token_label)
+    form.get_by_label("Mã PIN").fill(pin)
+    _submit(page, form.get_by_role("button", name="Ký số", exact=True))
+
+
+def _create_b_clerk(b) -> None:
+    b.manage(
+        "shell",
+        "-c",
+        "from xaso.core.models import AdministrativeUnit, Position, User; "
+        f"user = User.objects.create_user(username='{B_CLERK}', password='{TEST_PASSWORD}', "
+        f"full_name='Văn thư xã B', unit=AdministrativeUnit.objects.get(code={OTHER_COMMUNE_CODE})); "
+        "user.positions.set(Position.objects.filter(code='clerk'))",
+    )
+
+
+def test_token_signed_cong_van_reaches_the_second_deployment_and_03_comes_back(
+    request,
+    tmp_path,
+    browser,
+    expect,
+    live_server,
+    make_staff,
+    chairman,
+    clerk,
+    demo_pki,
+    softhsm_token,
+):
+    a = request.getfixturevalue("deployment_a")
+    b = request.getfixturevalue("deployment_b")
+    b_base = b.url.removesuffix(PATH)
+    # Both deployments trust the test CA (their administrators imported it); the chairman's
+    # token certificate and the organisation's certificate are registered in A.
+    anchors = []
+    for name, ca in (("root.pem", demo_pki.root), ("sub.pem", demo_pki.sub)):
+        signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
+        path = tmp_path / name
+        path.write_bytes(pki.pem(ca.certificate))
+        anchors.append(str(path))
+    b.manage("import_trust_anchors", *anchors)
+    _create_b_clerk(b)
+    signatures.register_user_certificate(
+        actor=chairman, data=pki.pem(softhsm_token.token.certificate)
+    )
+    signatures.register_user_certificate(
+        actor=clerk, data=pki.pem(demo_pki.organisation.certificate)
+    )
+    document = _submitted_draft(make_staff, a.unit, chairman, [(B_ID, "UBND xã B")])
+    base = live_server.url
+
+    with override_settings(TASKS=DB_TASKS):
+        # The chairman approves, then signs with his token: he picks "token", names it and
+        # types its PIN; the key stays on the token.
+        boss = _login(browser, base, chairman.username)
+        _approve(boss, base, document)
+        expect(boss.locator(".msg-success")).to_be_visible()
+        _sign_with_token(boss, softhsm_token.token.token_label, softhsm_token.pin)
+        expect(boss.locator(".msg-success")).to_contain_text("Đã ký số văn bản.")
+        expect(boss.locator("form#ky-so")).to_have_count(0)
+
+        # The văn thư numbers it and signs for the organisation with the .p12 file she picks.
+        office = _login(browser, base, clerk.username)
+        office.goto(f"{base}/van-ban/di/{document.pk}/")
+        form = office.locator("form#phat-hanh")
+        form.get_by_label("Tệp khóa PKCS#12 (.p12, .pfx)").check()
+        form.locator("input[name=key_file]").set_input_files(
+            {
+                "name": "ubnd-xa-a.p12",
+                "mimeType": "application/x-pkcs12",
+                "buffer": demo_pki.organisation_p12,
+            }
+        )
+        form.get_by_label("Mật khẩu tệp khóa").fill(PASSPHRASE)
+        _submit(office, form.get_by_role("button", name="Cấp số, ký số và phát hành"))
+        expect(office.locator(".msg-success")).to_contain_text("Đã cấp số 01/UBND-VP")
+        expect(office.locator("h1")).to_have_text("Văn bản đi số 01/UBND-VP")
+        # Queued, not sent yet: the page says so.
+        expect(office.locator('[data-exchange-status="queued"]')).to_have_text("Đang gửi")
+        outbound = OutboundPackage.objects.get(unit=a.unit)
+        assert (outbound.peer.organ_id, outbound.status) == (B_ID, "pending")
+
+        # A's worker runs the queued delivery; B verifies, registers and answers 03.
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    outbound.refresh_from_db()
+    assert (outbound.status, outbound.answer_code) == ("delivered", "03")
+
+    # B's văn thư finds it in B's incoming register, both signatures verified.
+    receiver = _login(browser, b_base, B_CLERK)
+    receiver.goto(f"{b_base}/van-ban/den/")
+    row = receiver.locator("tbody tr", has_text=SUBJECT)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("01/UBND-VP")
+    _submit(receiver, row.get_by_role("link"))
+    expect(receiver.locator("h1")).to_contain_text("Văn bản đến số 1/")
+    expect(receiver.locator("#signature-summary")).to_contain_text("Tất cả 2 chữ ký số đều hợp lệ")
+    expect(receiver.locator("#signature-report .badge-on")).to_have_count(2)
+    assert b.rows("select count(*) from documents_incomingdocument") == [(1,)]
+
+    # Back in A, the document page shows the recipient's answer.
+    office.reload()
+    expect(office.locator('[data-exchange-status="03"]')).to_have_text("03 — Đã tiếp nhận")
+    expect(office.locator("main")).to_contain_text("Đã vào sổ văn bản đến số 1/")
+    assert ExternalRecipient.objects.get(document=document).exchange_status == "03"
+
+
+def test_wrong_pin_in_the_browser_says_so_and_signs_nothing(
+    browser, expect, live_server, commune, make_staff, chairman, softhsm_token
+):
+    signatures.register_user_certificate(
+        actor=chairman, data=pki.pem(softhsm_token.token.certificate)
+    )
+    document = _submitted_draft(make_staff, commune, chairman, [])
+    outgoing_service.approve(actor=chairman, document=document)
+    before = OutgoingDocument.objects.get(pk=document.pk)
+    files_before = before.files.count()
+    base = live_server.url
+
+    page = _login(browser, base, chairman.username)
+    page.goto(f"{base}/van-ban/di/{document.pk}/")
+    _sign_with_token(page, softhsm_token.token.token_label, "000000")
+
+    expect(page.locator(".msg-error")).to_have_text(
+        "Mã PIN của thiết bị ký số không đúng. Hãy nhập lại."
+    )
+    expect(page.locator(".msg-success")).to_have_count(0)
+    # The form is still there to try again; the PIN typed is not sent back.
+    expect(page.locator("form#ky-so")).to_be_visible()
+    expect(page.locator("form#ky-so").get_by_label("Mã PIN")).to_have_value("")
+    after = OutgoingDocument.objects.get(pk=document.pk)
+    assert (after.status, after.signed_at, after.signed_by) == (before.status, None, None)
+    assert after.files.count() == files_before
