@@ -7,6 +7,11 @@ organisation's signature with the .p12 file she uploads, and releases it; A's re
 (`db_worker`, as in production) delivers the edXML package; B's văn thư finds the document
 in B's incoming register with both signatures verified, and A's page shows status 03.
 A wrong PIN gives a clear message and signs nothing.
+
+Second done-when: a one-stop dossier transferred in the browser from the commune (A) to the
+province (a second process, test_dossier_transfer_two_deployments.py) comes back with a
+result signed by the province; the desk takes it in and returns it, and the citizen checks
+the PDF on the public verification page.
 """
 
 import shutil
@@ -18,11 +23,18 @@ from django.test import override_settings
 
 from xaso.conftest import OTHER_COMMUNE_CODE
 from xaso.conftest import PASSPHRASE
+from xaso.core.pdf import render_pdf
 from xaso.core.tests.factories import TEST_PASSWORD
 from xaso.documents.models import ExternalRecipient
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.services import outgoing as outgoing_service
+from xaso.dossiers.models import Dossier
 from xaso.interop.models import OutboundPackage
+from xaso.interop.tests.test_dossier_transfer_two_deployments import PASSPHRASE as PROVINCE_PASS
+from xaso.interop.tests.test_dossier_transfer_two_deployments import desk  # noqa: F401
+from xaso.interop.tests.test_dossier_transfer_two_deployments import province  # noqa: F401
+from xaso.interop.tests.test_dossier_transfer_two_deployments import province_pki  # noqa: F401
+from xaso.interop.tests.test_dossier_transfer_two_deployments import province_template  # noqa: F401
 from xaso.interop.tests.test_two_deployments import B_ID
 from xaso.interop.tests.test_two_deployments import PATH
 from xaso.interop.tests.test_two_deployments import b_template  # noqa: F401  (fixture)
@@ -202,7 +214,7 @@ def test_token_signed_cong_van_reaches_the_second_deployment_and_03_comes_back(
             }
         )
         form.get_by_label("Mật khẩu tệp khóa").fill(PASSPHRASE)
-        _submit(office, form.get_by_role("button", name="Cấp số, ký số và phát hành"))
+        _submit(office, form.get_by_role("button", name="Cấp số, ký số và phát hành", exact=True))
         expect(office.locator(".msg-success")).to_contain_text("Đã cấp số 01/UBND-VP")
         expect(office.locator("h1")).to_have_text("Văn bản đi số 01/UBND-VP")
         # Queued, not sent yet: the page says so.
@@ -260,3 +272,91 @@ def test_wrong_pin_in_the_browser_says_so_and_signs_nothing(
     after = OutgoingDocument.objects.get(pk=document.pk)
     assert (after.status, after.signed_at, after.signed_by) == (before.status, None, None)
     assert after.files.count() == files_before
+
+
+def test_transferred_dossier_returns_signed_and_the_citizen_verifies_it(
+    request, tmp_path, browser, expect, live_server
+):
+    # The fixtures of test_dossier_transfer_two_deployments.py (imported above).
+    office = request.getfixturevalue("desk")
+    upper = request.getfixturevalue("province")
+    upper_pki = request.getfixturevalue("province_pki")
+    # The commune trusts the CA of the province's organisation certificate.
+    signatures.import_trust_anchor(
+        actor=None, data=pki.pem(upper_pki.root.certificate), for_all_units=True
+    )
+    base = live_server.url
+    dossier_page = f"{base}/mot-cua/ho-so/{office.dossier.pk}/"
+
+    # The official holding the step transfers it from the dossier page.
+    official = _login(browser, base, office.official.username)
+    official.goto(dossier_page)
+    _submit(official, official.get_by_role("link", name="Chuyển liên thông điện tử", exact=True))
+    official.locator("#id_peer").select_option(str(office.peer.pk))
+    official.locator("#id_note").fill("Đề nghị Sở giải quyết")
+    _submit(official, official.get_by_role("button", name="Chuyển hồ sơ", exact=True))
+    expect(official.locator(".msg-success")).to_contain_text("Đã chuyển liên thông hồ sơ")
+    expect(official.locator("main")).to_contain_text("Đã chuyển liên thông: UBND tỉnh Nghệ An")
+
+    # The province processes it and sends back its result signed with its organisation key.
+    upper.shell("p.process()")
+    pdf_path = tmp_path / "ket-qua.pdf"
+    pdf_path.write_bytes(render_pdf("signatures/sample_document.html", {}))
+    upper.shell(
+        f"p.record_and_send(pdf_path={str(pdf_path)!r}, "
+        f"p12_path={str(upper_pki.p12)!r}, passphrase={PROVINCE_PASS!r})"
+    )
+
+    # The desk sees the result and its verified signature, takes it in and returns it.
+    counter = _login(browser, base, office.counter.username)
+    counter.goto(dossier_page)
+    _submit(counter, counter.get_by_role("link", name="Hồ sơ liên thông điện tử", exact=True))
+    expect(counter.locator("main")).to_contain_text("Kết quả đã về")
+    expect(counter.locator("main")).to_contain_text("Chữ ký số hợp lệ (UBND tỉnh Nghệ An)")
+    _submit(
+        counter,
+        counter.get_by_role(
+            "button", name="Nhận kết quả vào hồ sơ để trả cho người dân", exact=True
+        ),
+    )
+    expect(counter.locator(".msg-success")).to_contain_text("Đã nhận kết quả vào hồ sơ")
+    counter.goto(dossier_page)
+    _submit(
+        counter,
+        counter.locator("#dossier-results").get_by_role("link", name="Trả kết quả", exact=True),
+    )
+    _submit(counter, counter.get_by_role("button", name="Xác nhận đã trả kết quả", exact=True))
+    expect(counter.locator(".msg-success")).to_contain_text("Đã trả kết quả")
+    dossier = Dossier.objects.get(pk=office.dossier.pk)
+    assert (dossier.status, dossier.result.number) == ("returned", "15/GCN")
+    # The citizen received the electronic result (the signed PDF the desk handed over).
+    with dossier.result.file.open("rb") as handle:
+        returned_pdf = handle.read()
+
+    # The citizen, not logged in, checks it on the public page.
+    citizen = browser.new_context().new_page()
+    citizen.set_default_timeout(60_000)
+    citizen.goto(f"{base}/chu-ky-so/kiem-tra-cong-khai/")
+    citizen.locator("input[type=file]").set_input_files(
+        {"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": returned_pdf}
+    )
+    _submit(citizen, citizen.get_by_role("button", name="Kiểm tra", exact=True))
+    expect(citizen.locator("#signature-summary")).to_contain_text("Tất cả 1 chữ ký số đều hợp lệ")
+    expect(citizen.locator("#signature-report")).to_contain_text("UBND tỉnh Nghệ An")
+
+    # A copy altered after signing is refused as not valid.
+    tampered = _alter_signed_bytes(returned_pdf)
+    citizen.locator("input[type=file]").set_input_files(
+        {"name": "ket-qua-sua.pdf", "mimeType": "application/pdf", "buffer": tampered}
+    )
+    _submit(citizen, citizen.get_by_role("button", name="Kiểm tra", exact=True))
+    expect(citizen.locator("#signature-summary")).to_contain_text("KHÔNG hợp lệ")
+    expect(citizen.locator("#signature-report")).to_contain_text("đã bị thay đổi")
+
+
+def _alter_signed_bytes(pdf: bytes) -> bytes:
+    """Change one letter of the page's text operators, inside the signed byte range."""
+    marker = b"/Producer"
+    at = pdf.find(marker)
+    assert at > 0
+    return pdf[:at] + b"/Producex" + pdf[at + len(marker) :]
