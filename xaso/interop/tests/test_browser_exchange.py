@@ -133,9 +133,11 @@ def _submitted_draft(make_staff, unit, chairman, external_recipients) -> Outgoin
     return document
 
 
-def _approve(page, base: str, document: OutgoingDocument) -> None:
-    page.goto(f"{base}/van-ban/di/{document.pk}/")
-    _submit(page, page.get_by_role("button", name="Duyệt", exact=True))
+def _open_outgoing(page, base: str) -> None:
+    """From the outgoing register (Sổ văn bản đi) to the document's page, as staff do."""
+    page.goto(f"{base}/van-ban/di/")
+    row = page.locator("tbody tr", has_text=SUBJECT)
+    _submit(page, row.get_by_role("link"))
 
 
 def _sign_with_token(page, token_label: str, pin: str) -> None:
@@ -195,7 +197,8 @@ def test_token_signed_cong_van_reaches_the_second_deployment_and_03_comes_back(
         # The chairman approves, then signs with his token: he picks "token", names it and
         # types its PIN; the key stays on the token.
         boss = _login(browser, base, chairman.username)
-        _approve(boss, base, document)
+        _open_outgoing(boss, base)
+        _submit(boss, boss.get_by_role("button", name="Duyệt", exact=True))
         expect(boss.locator(".msg-success")).to_be_visible()
         _sign_with_token(boss, softhsm_token.token.token_label, softhsm_token.pin)
         expect(boss.locator(".msg-success")).to_contain_text("Đã ký số văn bản.")
@@ -203,7 +206,8 @@ def test_token_signed_cong_van_reaches_the_second_deployment_and_03_comes_back(
 
         # The văn thư numbers it and signs for the organisation with the .p12 file she picks.
         office = _login(browser, base, clerk.username)
-        office.goto(f"{base}/van-ban/di/{document.pk}/")
+        _open_outgoing(office, base)
+        assert office.url == f"{base}/van-ban/di/{document.pk}/"
         form = office.locator("form#phat-hanh")
         form.get_by_label("Tệp khóa PKCS#12 (.p12, .pfx)").check()
         form.locator("input[name=key_file]").set_input_files(
