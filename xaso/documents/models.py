@@ -89,7 +89,38 @@ class DocumentSettings(models.Model):
         return str(self.unit)
 
 
-class IncomingDocument(models.Model):
+class AbstractDocument(models.Model):
+    """What a văn bản đến and a văn bản đi share: trích yếu, độ khẩn, độ mật (PL VI
+    metadata), recall reason, note, and the folded text the registers are searched by."""
+
+    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def search_parts(self) -> list[str]:
+        """The words a register search should find this document by."""
+        raise NotImplementedError
+
+    def refresh_search_text(self) -> None:
+        from xaso.core.search import normalize_search_text
+
+        self.search_text = normalize_search_text(" ".join(self.search_parts()))
+
+
+class IncomingDocument(AbstractDocument):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Đã vào sổ")
         PRESENTED = "presented", _("Đang trình lãnh đạo")
@@ -100,6 +131,7 @@ class IncomingDocument(models.Model):
     unit = models.ForeignKey(
         "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="incoming_documents"
     )
+    # Trích yếu, độ khẩn, độ mật, ghi chú, lý do thu hồi: AbstractDocument.
     # Sổ đăng ký văn bản đến: Ngày đến, Số đến.
     arrival_year = models.PositiveSmallIntegerField(_("năm"))
     arrival_number = models.PositiveIntegerField(_("số đến"))
@@ -116,19 +148,11 @@ class IncomingDocument(models.Model):
     doc_type = models.CharField(
         _("tên loại"), max_length=20, choices=DocumentType.choices, default=DocumentType.CONG_VAN
     )
-    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
     signer_name = models.CharField(_("người ký"), max_length=50, blank=True)
     page_count = models.PositiveSmallIntegerField(_("số trang"), null=True, blank=True)
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    secrecy = models.CharField(
-        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
-    )
     # Đơn vị hoặc người nhận; Ngày chuyển; Ký nhận (signed on paper); Ghi chú.
     recipient_text = models.CharField(_("đơn vị hoặc người nhận"), max_length=300, blank=True)
     transferred_at = models.DateTimeField(_("ngày chuyển"), null=True, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     file = models.FileField(_("tệp văn bản"), upload_to="documents/incoming/%Y/", blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -152,7 +176,6 @@ class IncomingDocument(models.Model):
     # packages name (Đ18.4, Đ21); recalled documents are kept, frozen, not deleted.
     exchange_document_id = models.CharField(max_length=120, blank=True, db_index=True)
     recalled_at = models.DateTimeField(_("ngày bị thu hồi"), null=True, blank=True)
-    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với văn bản"),
@@ -196,10 +219,6 @@ class IncomingDocument(models.Model):
         blank=True,
         related_name="answers",
     )
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản đến")
@@ -248,21 +267,15 @@ class IncomingDocument(models.Model):
         end = self.completed_at or timezone.now()
         return end > self.due_at
 
-    def refresh_search_text(self) -> None:
-        from xaso.core.search import normalize_search_text
-
-        self.search_text = normalize_search_text(
-            " ".join(
-                [
-                    self.subject,
-                    self.issuing_body,
-                    self.number_notation,
-                    self.code_notation.replace("-", " "),
-                    self.signer_name,
-                    self.get_doc_type_display(),
-                ]
-            )
-        )
+    def search_parts(self) -> list[str]:
+        return [
+            self.subject,
+            self.issuing_body,
+            self.number_notation,
+            self.code_notation.replace("-", " "),
+            self.signer_name,
+            self.get_doc_type_display(),
+        ]
 
 
 class Handler(models.Model):
@@ -318,7 +331,7 @@ class ProgressEntry(models.Model):
         return self.note[:60]
 
 
-class OutgoingDocument(models.Model):
+class OutgoingDocument(AbstractDocument):
     """A văn bản đi from draft to release (Đ13–Đ15, Đ18 recall and replacement)."""
 
     class Status(models.TextChoices):
@@ -341,17 +354,11 @@ class OutgoingDocument(models.Model):
     unit = models.ForeignKey(
         "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="outgoing_documents"
     )
+    # Trích yếu, độ khẩn, độ mật, ghi chú, lý do thu hồi: AbstractDocument.
     doc_type = models.CharField(_("tên loại"), max_length=20, choices=DocumentType.choices)
-    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
     body = models.TextField(_("nội dung (soạn theo mẫu)"), blank=True)
     drafting_unit_abbreviation = models.CharField(
         _("viết tắt đơn vị soạn thảo"), max_length=20, blank=True
-    )
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    secrecy = models.CharField(
-        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
     )
     recipients_text = models.TextField(_("nơi nhận"), blank=True)
     archive_keeper = models.CharField(
@@ -415,12 +422,6 @@ class OutgoingDocument(models.Model):
     )
     released_at = models.DateTimeField(_("ngày chuyển"), null=True, blank=True)
     recalled_at = models.DateTimeField(null=True, blank=True)
-    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản đi")
@@ -456,20 +457,14 @@ class OutgoingDocument(models.Model):
     def is_released(self) -> bool:
         return self.number is not None
 
-    def refresh_search_text(self) -> None:
-        from xaso.core.search import normalize_search_text
-
-        self.search_text = normalize_search_text(
-            " ".join(
-                [
-                    self.subject,
-                    self.number_notation,
-                    self.notation.replace("-", " "),
-                    self.recipients_text,
-                    self.get_doc_type_display(),
-                ]
-            )
-        )
+    def search_parts(self) -> list[str]:
+        return [
+            self.subject,
+            self.number_notation,
+            self.notation.replace("-", " "),
+            self.recipients_text,
+            self.get_doc_type_display(),
+        ]
 
 
 class OutgoingFile(models.Model):
