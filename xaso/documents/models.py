@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.tenancy import UnitScopedQuerySet
@@ -46,6 +47,18 @@ class Secrecy(models.TextChoices):
 class Medium(models.TextChoices):
     PAPER = "paper", _("Văn bản giấy")
     ELECTRONIC = "electronic", _("Văn bản điện tử")
+
+
+def _step_actor(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """The official who took one step of a document (empty until then); no reverse name."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 class DocumentSettings(models.Model):
@@ -169,9 +182,7 @@ class IncomingDocument(AbstractDocument):
     )
     # Empty for a document registered by the exchange system itself on arrival (edXML,
     # ND 30 Đ21.2), after checking its signatures and addressee.
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    registered_by = _step_actor()
     # Electronic exchange: the sender's DocumentId (QCVN 102), which recall and update
     # packages name (Đ18.4, Đ21); recalled documents are kept, frozen, not deleted.
     exchange_document_id = models.CharField(max_length=120, blank=True, db_index=True)
@@ -188,22 +199,9 @@ class IncomingDocument(AbstractDocument):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.REGISTERED
     )
     # Đ23: presentation to the competent person, then the assignment.
-    presented_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("trình lãnh đạo"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    presented_to = _step_actor(_("trình lãnh đạo"))
     presented_at = models.DateTimeField(null=True, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    assigned_by = _step_actor()
     assigned_at = models.DateTimeField(_("ngày phân công"), null=True, blank=True)
     instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     deadline_days = models.PositiveSmallIntegerField(
@@ -365,14 +363,7 @@ class OutgoingDocument(AbstractDocument):
         _("đơn vị, người nhận bản lưu"), max_length=200, default="Lưu: VT"
     )
     copies = models.PositiveSmallIntegerField(_("số lượng bản"), default=1)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    signer = _step_actor(_("người ký"))
     signer_competence = models.CharField(
         _("thẩm quyền ký"), max_length=5, choices=Competence.choices, blank=True
     )
@@ -400,15 +391,11 @@ class OutgoingDocument(AbstractDocument):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = _step_actor()
     approved_at = models.DateTimeField(null=True, blank=True)
     # Signing step (Đ13.7): who signed and when. The digital signature itself arrives
     # with the signatures app; `signature_reference` is where it records its result.
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    signed_by = _step_actor()
     signed_at = models.DateTimeField(null=True, blank=True)
     signature_reference = models.CharField(max_length=200, blank=True)
     # Numbering at release (Đ15): number, notation, the series it came from, the date.
@@ -417,9 +404,7 @@ class OutgoingDocument(AbstractDocument):
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     notation = models.CharField(_("ký hiệu"), max_length=30, blank=True)
     issued_on = models.DateField(_("ngày tháng văn bản"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    released_by = _step_actor()
     released_at = models.DateTimeField(_("ngày chuyển"), null=True, blank=True)
     recalled_at = models.DateTimeField(null=True, blank=True)
 
