@@ -48,6 +48,19 @@ class Role:
     dob_field: str = ""
     sex: str = ""
 
+    @classmethod
+    def of_person(cls, prefix: str, label: str | Promise, sex: str = "") -> "Role":
+        """The person whose form fields are `<prefix>_full_name`, `<prefix>_id_number` and
+        `<prefix>_date_of_birth` (mother, husband, guardian…: the forms name them so)."""
+        return cls(
+            prefix,
+            label,
+            f"{prefix}_full_name",
+            f"{prefix}_id_number",
+            f"{prefix}_date_of_birth",
+            sex,
+        )
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -317,6 +330,9 @@ def catalog_fee_basis() -> str:
 
 # --- the kinds --------------------------------------------------------------------------
 
+# The applicant at the counter is, by default, the one who declares the birth or death.
+DECLARANT_FROM_APPLICANT = {"declarant_name": "full_name", "declarant_id_number": "id_number"}
+
 BIRTH_PROCEDURE_CODE = "1.001193"
 # Local code of the correction procedure in the shipped seed catalog (procedures.json): its
 # national code is Unknown in the domain notes (procedures.md §2), so not a DVCQG code.
@@ -343,22 +359,8 @@ SPECS: dict[str, KindSpec] = {
                     "personal_id_number",
                     "date_of_birth",
                 ),
-                Role(
-                    "mother",
-                    gettext_lazy("Mẹ"),
-                    "mother_full_name",
-                    "mother_id_number",
-                    "mother_date_of_birth",
-                    Sex.FEMALE,
-                ),
-                Role(
-                    "father",
-                    gettext_lazy("Cha"),
-                    "father_full_name",
-                    "father_id_number",
-                    "father_date_of_birth",
-                    Sex.MALE,
-                ),
+                Role.of_person("mother", gettext_lazy("Mẹ"), Sex.FEMALE),
+                Role.of_person("father", gettext_lazy("Cha"), Sex.MALE),
                 Role(
                     "declarant",
                     gettext_lazy("Người đi khai sinh"),
@@ -379,7 +381,7 @@ SPECS: dict[str, KindSpec] = {
             ),
             check=_check_birth,
             timeliness=_birth_timeliness,
-            from_applicant={"declarant_name": "full_name", "declarant_id_number": "id_number"},
+            from_applicant=DECLARANT_FROM_APPLICANT,
             certificate_template="civil_registry/pdf/birth_certificate.html",
         ),
         KindSpec(
@@ -418,7 +420,7 @@ SPECS: dict[str, KindSpec] = {
             ),
             check=_check_death,
             timeliness=_death_timeliness,
-            from_applicant={"declarant_name": "full_name", "declarant_id_number": "id_number"},
+            from_applicant=DECLARANT_FROM_APPLICANT,
         ),
         KindSpec(
             kind=Kind.MARRIAGE,
@@ -430,22 +432,8 @@ SPECS: dict[str, KindSpec] = {
             main_dob_field="husband_date_of_birth",
             other_name_fields=("wife_full_name",),
             roles=(
-                Role(
-                    "husband",
-                    gettext_lazy("Chồng"),
-                    "husband_full_name",
-                    "husband_id_number",
-                    "husband_date_of_birth",
-                    Sex.MALE,
-                ),
-                Role(
-                    "wife",
-                    gettext_lazy("Vợ"),
-                    "wife_full_name",
-                    "wife_id_number",
-                    "wife_date_of_birth",
-                    Sex.FEMALE,
-                ),
+                Role.of_person("husband", gettext_lazy("Chồng"), Sex.MALE),
+                Role.of_person("wife", gettext_lazy("Vợ"), Sex.FEMALE),
             ),
             columns=(
                 "husband_full_name",
@@ -504,20 +492,8 @@ SPECS: dict[str, KindSpec] = {
             main_dob_field="child_date_of_birth",
             other_name_fields=("parent_full_name",),
             roles=(
-                Role(
-                    "parent",
-                    gettext_lazy("Cha/mẹ"),
-                    "parent_full_name",
-                    "parent_id_number",
-                    "parent_date_of_birth",
-                ),
-                Role(
-                    "child",
-                    gettext_lazy("Con"),
-                    "child_full_name",
-                    "child_id_number",
-                    "child_date_of_birth",
-                ),
+                Role.of_person("parent", gettext_lazy("Cha/mẹ")),
+                Role.of_person("child", gettext_lazy("Con")),
             ),
             columns=(
                 "relation",
@@ -540,20 +516,8 @@ SPECS: dict[str, KindSpec] = {
             main_dob_field="ward_date_of_birth",
             other_name_fields=("guardian_full_name",),
             roles=(
-                Role(
-                    "guardian",
-                    gettext_lazy("Người giám hộ"),
-                    "guardian_full_name",
-                    "guardian_id_number",
-                    "guardian_date_of_birth",
-                ),
-                Role(
-                    "ward",
-                    gettext_lazy("Người được giám hộ"),
-                    "ward_full_name",
-                    "ward_id_number",
-                    "ward_date_of_birth",
-                ),
+                Role.of_person("guardian", gettext_lazy("Người giám hộ")),
+                Role.of_person("ward", gettext_lazy("Người được giám hộ")),
             ),
             check=_check_guardianship,
             timeliness=_guardianship_timeliness,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -47,6 +48,18 @@ class Secrecy(models.TextChoices):
 class Medium(models.TextChoices):
     PAPER = "paper", _("Văn bản giấy")
     ELECTRONIC = "electronic", _("Văn bản điện tử")
+
+
+def _step_actor(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """The official who took one step of a document (empty until then); no reverse name."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 class DocumentSettings(models.Model):
@@ -90,7 +103,38 @@ class DocumentSettings(models.Model):
         return str(self.unit)
 
 
-class IncomingDocument(models.Model):
+class AbstractDocument(models.Model):
+    """What a văn bản đến and a văn bản đi share: trích yếu, độ khẩn, độ mật (PL VI
+    metadata), recall reason, note, and the folded text the registers are searched by."""
+
+    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def search_parts(self) -> list[str]:
+        """The words a register search should find this document by."""
+        raise NotImplementedError
+
+    def refresh_search_text(self) -> None:
+        from xaso.core.search import normalize_search_text
+
+        self.search_text = normalize_search_text(" ".join(self.search_parts()))
+
+
+class IncomingDocument(AbstractDocument):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Đã vào sổ")
         PRESENTED = "presented", _("Đang trình lãnh đạo")
@@ -101,6 +145,7 @@ class IncomingDocument(models.Model):
     unit = models.ForeignKey(
         "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="incoming_documents"
     )
+    # Trích yếu, độ khẩn, độ mật, ghi chú, lý do thu hồi: AbstractDocument.
     # Sổ đăng ký văn bản đến: Ngày đến, Số đến.
     arrival_year = models.PositiveSmallIntegerField(_("năm"))
     arrival_number = models.PositiveIntegerField(_("số đến"))
@@ -117,19 +162,11 @@ class IncomingDocument(models.Model):
     doc_type = models.CharField(
         _("tên loại"), max_length=20, choices=DocumentType.choices, default=DocumentType.CONG_VAN
     )
-    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
     signer_name = models.CharField(_("người ký"), max_length=50, blank=True)
     page_count = models.PositiveSmallIntegerField(_("số trang"), null=True, blank=True)
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    secrecy = models.CharField(
-        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
-    )
     # Đơn vị hoặc người nhận; Ngày chuyển; Ký nhận (signed on paper); Ghi chú.
     recipient_text = models.CharField(_("đơn vị hoặc người nhận"), max_length=300, blank=True)
     transferred_at = models.DateTimeField(_("ngày chuyển"), null=True, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     file = models.FileField(_("tệp văn bản"), upload_to="documents/incoming/%Y/", blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -146,14 +183,11 @@ class IncomingDocument(models.Model):
     )
     # Empty for a document registered by the exchange system itself on arrival (edXML,
     # ND 30 Đ21.2), after checking its signatures and addressee.
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    registered_by = _step_actor()
     # Electronic exchange: the sender's DocumentId (QCVN 102), which recall and update
     # packages name (Đ18.4, Đ21); recalled documents are kept, frozen, not deleted.
     exchange_document_id = models.CharField(max_length=120, blank=True, db_index=True)
     recalled_at = models.DateTimeField(_("ngày bị thu hồi"), null=True, blank=True)
-    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với văn bản"),
@@ -166,22 +200,9 @@ class IncomingDocument(models.Model):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.REGISTERED
     )
     # Đ23: presentation to the competent person, then the assignment.
-    presented_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("trình lãnh đạo"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    presented_to = _step_actor(_("trình lãnh đạo"))
     presented_at = models.DateTimeField(null=True, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    assigned_by = _step_actor()
     assigned_at = models.DateTimeField(_("ngày phân công"), null=True, blank=True)
     instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     deadline_days = models.PositiveSmallIntegerField(
@@ -197,10 +218,6 @@ class IncomingDocument(models.Model):
         blank=True,
         related_name="answers",
     )
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản đến")
@@ -249,21 +266,15 @@ class IncomingDocument(models.Model):
         end = self.completed_at or timezone.now()
         return end > self.due_at
 
-    def refresh_search_text(self) -> None:
-        from xaso.core.search import normalize_search_text
-
-        self.search_text = normalize_search_text(
-            " ".join(
-                [
-                    self.subject,
-                    self.issuing_body,
-                    self.number_notation,
-                    self.code_notation.replace("-", " "),
-                    self.signer_name,
-                    self.get_doc_type_display(),
-                ]
-            )
-        )
+    def search_parts(self) -> list[str]:
+        return [
+            self.subject,
+            self.issuing_body,
+            self.number_notation,
+            self.code_notation.replace("-", " "),
+            self.signer_name,
+            self.get_doc_type_display(),
+        ]
 
 
 class Handler(models.Model):
@@ -319,7 +330,7 @@ class ProgressEntry(models.Model):
         return self.note[:60]
 
 
-class OutgoingDocument(models.Model):
+class OutgoingDocument(AbstractDocument):
     """A văn bản đi from draft to release (Đ13–Đ15, Đ18 recall and replacement)."""
 
     class Status(models.TextChoices):
@@ -342,31 +353,18 @@ class OutgoingDocument(models.Model):
     unit = models.ForeignKey(
         "core.AdministrativeUnit", on_delete=models.PROTECT, related_name="outgoing_documents"
     )
+    # Trích yếu, độ khẩn, độ mật, ghi chú, lý do thu hồi: AbstractDocument.
     doc_type = models.CharField(_("tên loại"), max_length=20, choices=DocumentType.choices)
-    subject = models.CharField(_("trích yếu nội dung"), max_length=500)
     body = models.TextField(_("nội dung (soạn theo mẫu)"), blank=True)
     drafting_unit_abbreviation = models.CharField(
         _("viết tắt đơn vị soạn thảo"), max_length=20, blank=True
-    )
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    secrecy = models.CharField(
-        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
     )
     recipients_text = models.TextField(_("nơi nhận"), blank=True)
     archive_keeper = models.CharField(
         _("đơn vị, người nhận bản lưu"), max_length=200, default="Lưu: VT"
     )
     copies = models.PositiveSmallIntegerField(_("số lượng bản"), default=1)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    signer = _step_actor(_("người ký"))
     signer_competence = models.CharField(
         _("thẩm quyền ký"), max_length=5, choices=Competence.choices, blank=True
     )
@@ -394,15 +392,11 @@ class OutgoingDocument(models.Model):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = _step_actor()
     approved_at = models.DateTimeField(null=True, blank=True)
     # Signing step (Đ13.7): who signed and when. The digital signature itself arrives
     # with the signatures app; `signature_reference` is where it records its result.
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    signed_by = _step_actor()
     signed_at = models.DateTimeField(null=True, blank=True)
     signature_reference = models.CharField(max_length=200, blank=True)
     # Numbering at release (Đ15): number, notation, the series it came from, the date.
@@ -411,17 +405,9 @@ class OutgoingDocument(models.Model):
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     notation = models.CharField(_("ký hiệu"), max_length=30, blank=True)
     issued_on = models.DateField(_("ngày tháng văn bản"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    released_by = _step_actor()
     released_at = models.DateTimeField(_("ngày chuyển"), null=True, blank=True)
     recalled_at = models.DateTimeField(null=True, blank=True)
-    recall_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản đi")
@@ -457,20 +443,14 @@ class OutgoingDocument(models.Model):
     def is_released(self) -> bool:
         return self.number is not None
 
-    def refresh_search_text(self) -> None:
-        from xaso.core.search import normalize_search_text
-
-        self.search_text = normalize_search_text(
-            " ".join(
-                [
-                    self.subject,
-                    self.number_notation,
-                    self.notation.replace("-", " "),
-                    self.recipients_text,
-                    self.get_doc_type_display(),
-                ]
-            )
-        )
+    def search_parts(self) -> list[str]:
+        return [
+            self.subject,
+            self.number_notation,
+            self.notation.replace("-", " "),
+            self.recipients_text,
+            self.get_doc_type_display(),
+        ]
 
 
 class OutgoingFile(models.Model):

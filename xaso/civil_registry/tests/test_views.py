@@ -327,115 +327,69 @@ def test_every_page_is_isolated(
     copy_dossier = forward_to_leader(copy_dossier, justice_official, chairman)
     processing.approve_dossier(actor=chairman, dossier=copy_dossier)
     copy = ExtractCopy.objects.get()
+    # (allowed, wrong role, same position in the other commune)
+    leader = (chairman, land_official, other_chairman)
+    justice = (justice_official, chairman, other_justice_official)
+    counter = (counter_officer, land_official, other_counter)
+    counter_not_leader = (counter_officer, chairman, other_counter)
+
+    def case(name, args, users, status, **options):
+        allowed, wrong, other = users
+        return IsolationCase(
+            url=reverse(f"civil_registry:{name}", args=args),
+            allowed=allowed,
+            wrong_role=wrong,
+            other_unit=other,
+            allowed_status=status,
+            **options,
+        )
+
     with override_settings(XASO_CIVIL_CORRECTION_PROCEDURE_CODES=[CORRECTION_CODE]):
         correction = receive(procedure_for(entry.unit, CORRECTION_CODE), father)
-        cases = [
-            IsolationCase(
-                url=reverse("civil_registry:correction_from_dossier", args=[correction.pk]),
-                data={"entry": entry.pk},
-                allowed=justice_official,
-                wrong_role=chairman,
-                other_unit=other_justice_official,
-                allowed_status=200,
-            ),
-        ]
-        for case in cases:
-            assert_isolation(case)
+        assert_isolation(
+            case("correction_from_dossier", [correction.pk], justice, 200, data={"entry": entry.pk})
+        )
     registers = {"kind": "birth", "year": 2026}
     services.prepare_registration(actor=justice_official, dossier=pending, data=form_data(pending))
+    my_unit = {"other_unit_status": 200}
     cases = [
-        IsolationCase(
-            url=reverse("civil_registry:prepared_detail", args=[pending.pk]),
-            allowed=chairman,
-            wrong_role=land_official,
-            other_unit=other_chairman,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:prepare_from_dossier", args=[pending.pk]),
-            allowed=justice_official,
-            wrong_role=chairman,
-            other_unit=other_justice_official,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:prepare_from_dossier", args=[pending.pk]),
-            method="post",
-            data=data,
-            allowed=justice_official,
-            wrong_role=chairman,
-            other_unit=other_justice_official,
-            allowed_status=302,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:register_list"),
+        case("prepared_detail", [pending.pk], leader, 200),
+        case("prepare_from_dossier", [pending.pk], justice, 200),
+        case("prepare_from_dossier", [pending.pk], justice, 302, method="post", data=data),
+        case(
+            "register_list",
+            [],
+            leader,
+            200,
             data={"year": 2026},
-            allowed=chairman,
-            wrong_role=land_official,
-            other_unit=other_chairman,
-            other_unit_status=200,
             hidden_text="Nguyễn Thị An",
-            allowed_status=200,
+            **my_unit,
         ),
-        IsolationCase(
-            url=reverse("civil_registry:record_for_dossier", args=[entry.dossier_id]),
-            allowed=chairman,
-            wrong_role=land_official,
-            other_unit=other_chairman,
-            allowed_status=302,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:record_for_dossier", args=[copy.dossier_id]),
-            allowed=counter_officer,
-            wrong_role=land_official,
-            other_unit=other_counter,
-            allowed_status=302,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:entry_detail", args=[entry.pk]),
-            allowed=chairman,
-            wrong_role=land_official,
-            other_unit=other_chairman,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:certificate_pdf", args=[entry.pk]),
-            allowed=chairman,
-            wrong_role=land_official,
-            other_unit=other_chairman,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:extract_copy_pdf", args=[copy.pk]),
-            allowed=counter_officer,
-            wrong_role=land_official,
-            other_unit=other_counter,
-            allowed_status=200,
-        ),
-        IsolationCase(
-            url=reverse("civil_registry:request_extract", args=[entry.pk]),
+        case("record_for_dossier", [entry.dossier_id], leader, 302),
+        case("record_for_dossier", [copy.dossier_id], counter, 302),
+        case("entry_detail", [entry.pk], leader, 200),
+        case("certificate_pdf", [entry.pk], leader, 200),
+        case("extract_copy_pdf", [copy.pk], counter, 200),
+        case(
+            "request_extract",
+            [entry.pk],
+            counter_not_leader,
+            302,
             method="post",
             data={"applicant": father.pk, "copies": 1},
-            allowed=counter_officer,
-            wrong_role=chairman,
-            other_unit=other_counter,
-            allowed_status=302,
         ),
+        case(
+            "register_print",
+            [],
+            leader,
+            200,
+            data=registers,
+            hidden_text="Nguyễn Thị An",
+            **my_unit,
+        ),
+        case("register_xlsx", [], leader, 200, data=registers, **my_unit),
+        case("register_pdf", [], leader, 200, data=registers, **my_unit),
     ]
-    for name in ("register_print", "register_xlsx", "register_pdf"):
-        cases.append(
-            IsolationCase(
-                url=reverse(f"civil_registry:{name}"),
-                data=registers,
-                allowed=chairman,
-                wrong_role=land_official,
-                other_unit=other_chairman,
-                other_unit_status=200,
-                hidden_text="Nguyễn Thị An" if name == "register_print" else None,
-                allowed_status=200,
-            )
-        )
-    for case in cases:
-        assert_isolation(case)
+    for isolation_case in cases:
+        assert_isolation(isolation_case)
     assert PreparedRegistration.objects.filter(dossier=pending).count() == 1
-    assert Dossier.objects.filter(procedure=extract_procedure).count() == 2

@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import time_machine
@@ -1039,18 +1040,89 @@ def test_api_unit_detail_outside_is_not_found(
 # --- Isolation ----------------------------------------------------------------------------
 
 
-def test_unit_settings_isolation(
-    unit_admin: User, clerk: User, other_unit_admin: User, commune: AdministrativeUnit
+# "My unit" pages and lists: the other unit's user gets their own, without this unit's name.
+_MY_UNIT = {"other_unit_status": 200, "hidden_text": "Quỳ Châu"}
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed", "wrong_role", "other_unit", "options"),
+    [
+        pytest.param(
+            lambda unit: reverse("core:unit_settings"),
+            "unit_admin",
+            "clerk",
+            "other_unit_admin",
+            _MY_UNIT,
+            id="unit_settings",
+        ),
+        pytest.param(
+            lambda unit: reverse("core:agency_identifier_add"),
+            "unit_admin",
+            "clerk",
+            "other_unit_admin",
+            _MY_UNIT,
+            id="agency_identifier_add",
+        ),
+        pytest.param(
+            lambda unit: reverse("core:commune_list"),
+            "province_supervisor",
+            "province_clerk",
+            "hanoi_supervisor",
+            _MY_UNIT,
+            id="commune_list",
+        ),
+        pytest.param(
+            lambda unit: reverse("core:commune_detail", args=[unit.pk]),
+            "province_supervisor",
+            "province_clerk",
+            "hanoi_supervisor",
+            {},
+            id="commune_detail",
+        ),
+        pytest.param(
+            lambda unit: "/api/v1/me",
+            "unit_admin",
+            None,
+            "other_unit_admin",
+            {"api": True, **_MY_UNIT},
+            id="api_me",
+        ),
+        pytest.param(
+            lambda unit: "/api/v1/units",
+            "unit_admin",
+            None,
+            "other_unit_admin",
+            {"api": True, **_MY_UNIT},
+            id="api_units",
+        ),
+        pytest.param(
+            lambda unit: f"/api/v1/units/{unit.pk}",
+            "unit_admin",
+            None,
+            "other_unit_admin",
+            {"api": True},
+            id="api_unit_detail",
+        ),
+    ],
+)
+def test_page_isolation(
+    request: pytest.FixtureRequest,
+    commune: AdministrativeUnit,
+    url: Callable[[AdministrativeUnit], str],
+    allowed: str,
+    wrong_role: str | None,
+    other_unit: str,
+    options: dict[str, Any],
 ) -> None:
+    """Each read page of units: allowed, wrong role 403, other unit 404 or its own, anonymous."""
     assert_isolation(
         IsolationCase(
-            url=reverse("core:unit_settings"),
-            allowed=unit_admin,
-            wrong_role=clerk,
-            other_unit=other_unit_admin,
+            url=url(commune),
+            allowed=request.getfixturevalue(allowed),
+            wrong_role=request.getfixturevalue(wrong_role) if wrong_role else None,
+            other_unit=request.getfixturevalue(other_unit),
             allowed_status=200,
-            other_unit_status=200,
-            hidden_text="Quỳ Châu",
+            **options,
         )
     )
 
@@ -1080,22 +1152,6 @@ def test_unit_settings_post_isolation(
     assert AuditEvent.objects.filter(action="unit.updated").count() == 2
 
 
-def test_agency_identifier_add_isolation(
-    unit_admin: User, clerk: User, other_unit_admin: User, commune: AdministrativeUnit
-) -> None:
-    assert_isolation(
-        IsolationCase(
-            url=reverse("core:agency_identifier_add"),
-            allowed=unit_admin,
-            wrong_role=clerk,
-            other_unit=other_unit_admin,
-            allowed_status=200,
-            other_unit_status=200,
-            hidden_text="Quỳ Châu",
-        )
-    )
-
-
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_agency_identifier_edit_isolation(
     unit_admin: User, clerk: User, other_unit_admin: User, commune: AdministrativeUnit, method: str
@@ -1112,83 +1168,5 @@ def test_agency_identifier_edit_isolation(
             wrong_role=clerk,
             other_unit=other_unit_admin,
             allowed_status=302 if method == "post" else 200,
-        )
-    )
-
-
-def test_commune_list_isolation(
-    province_supervisor: User,
-    province_clerk: User,
-    hanoi_supervisor: User,
-    commune: AdministrativeUnit,
-) -> None:
-    assert_isolation(
-        IsolationCase(
-            url=reverse("core:commune_list"),
-            allowed=province_supervisor,
-            wrong_role=province_clerk,
-            other_unit=hanoi_supervisor,
-            allowed_status=200,
-            other_unit_status=200,
-            hidden_text="Quỳ Châu",
-        )
-    )
-
-
-def test_commune_detail_isolation(
-    province_supervisor: User,
-    province_clerk: User,
-    hanoi_supervisor: User,
-    commune: AdministrativeUnit,
-) -> None:
-    assert_isolation(
-        IsolationCase(
-            url=reverse("core:commune_detail", args=[commune.pk]),
-            allowed=province_supervisor,
-            wrong_role=province_clerk,
-            other_unit=hanoi_supervisor,
-            allowed_status=200,
-        )
-    )
-
-
-def test_api_me_isolation(unit_admin: User, other_unit_admin: User) -> None:
-    assert_isolation(
-        IsolationCase(
-            url="/api/v1/me",
-            api=True,
-            allowed=unit_admin,
-            other_unit=other_unit_admin,
-            allowed_status=200,
-            other_unit_status=200,
-            hidden_text="Quỳ Châu",
-        )
-    )
-
-
-def test_api_units_isolation(unit_admin: User, other_unit_admin: User) -> None:
-    assert_isolation(
-        IsolationCase(
-            url="/api/v1/units",
-            api=True,
-            allowed=unit_admin,
-            other_unit=other_unit_admin,
-            allowed_status=200,
-            other_unit_status=200,
-            hidden_text="Quỳ Châu",
-        )
-    )
-
-
-def test_api_unit_detail_isolation(
-    unit_admin: User, other_unit_admin: User, commune: AdministrativeUnit
-) -> None:
-    assert_isolation(
-        IsolationCase(
-            url=f"/api/v1/units/{commune.pk}",
-            api=True,
-            allowed=unit_admin,
-            other_unit=other_unit_admin,
-            allowed_status=200,
         )
     )

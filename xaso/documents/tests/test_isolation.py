@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -92,77 +93,80 @@ def _released(official, chairman, clerk):
     )
 
 
-def check(url, allowed, other, wrong=None, **kwargs):
+# The user of the other commune holding the same position as the allowed one.
+OTHER = {"clerk": "other_clerk", "chairman": "other_chairman", "official": "other_official"}
+# "My unit" pages: the other commune's user gets the page, without this unit's records.
+MY_UNIT = {"other_unit_status": 200}
+
+
+def check(people, url, allowed, wrong=None, **kwargs):
+    """assert_isolation of `url` for the positions named `allowed` and `wrong`."""
     assert_isolation(
-        IsolationCase(url=url, allowed=allowed, other_unit=other, wrong_role=wrong, **kwargs)
+        IsolationCase(
+            url=url,
+            allowed=people[allowed],
+            other_unit=people[OTHER[allowed]],
+            wrong_role=people[wrong] if wrong else None,
+            **kwargs,
+        )
     )
+
+
+def check_routes(people, routes):
+    """Check a table of (route name, args, allowed, wrong role, options), in order."""
+    for name, args, allowed, wrong, options in routes:
+        check(people, reverse(f"documents:{name}", args=args), allowed, wrong, **options)
 
 
 def test_incoming_pages(people, assigned):
-    p = people
     pk = assigned.pk
-    check(
-        reverse("documents:incoming_list"),
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-        other_unit_status=200,
-        hidden_text=SUBJECT,
-    )
-    check(
-        reverse("documents:incoming_create"),
-        p["clerk"],
-        p["other_clerk"],
-        p["official"],
-        other_unit_status=200,
-    )
-    for name in ("incoming_detail", "incoming_file", "handling_slip_pdf"):
-        check(reverse(f"documents:{name}", args=[pk]), p["clerk"], p["other_clerk"], p["admin"])
     entry = assigned.progress.get()
-    check(
-        reverse("documents:progress_file", args=[pk, entry.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-    )
-    check(
-        reverse("documents:incoming_assign", args=[pk]),
-        p["chairman"],
-        p["other_chairman"],
-        p["clerk"],
-    )
-    check(
-        reverse("documents:incoming_progress", args=[pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        method="post",
-        data={"note": "Tiếp tục"},
+    check_routes(
+        people,
+        [
+            ("incoming_list", [], "clerk", "admin", {**MY_UNIT, "hidden_text": SUBJECT}),
+            ("incoming_create", [], "clerk", "official", MY_UNIT),
+            ("incoming_detail", [pk], "clerk", "admin", {}),
+            ("incoming_file", [pk], "clerk", "admin", {}),
+            ("handling_slip_pdf", [pk], "clerk", "admin", {}),
+            ("progress_file", [pk, entry.pk], "official", "admin", {}),
+            ("incoming_assign", [pk], "chairman", "clerk", {}),
+            (
+                "incoming_progress",
+                [pk],
+                "official",
+                "admin",
+                {"method": "post", "data": {"note": "Tiếp tục"}},
+            ),
+        ],
     )
 
 
 def test_incoming_actions(people, register):
     p = people
     presented = register(code_number="1")
-    check(
-        reverse("documents:incoming_present", args=[presented.pk]),
-        p["clerk"],
-        p["other_clerk"],
-        p["official"],
-        method="post",
-        data={"leader": p["chairman"].pk},
+    filed = register(code_number="2")
+    check_routes(
+        p,
+        [
+            (
+                "incoming_present",
+                [presented.pk],
+                "clerk",
+                "official",
+                {"method": "post", "data": {"leader": p["chairman"].pk}},
+            ),
+            (
+                "incoming_filed",
+                [filed.pk],
+                "chairman",
+                "clerk",
+                {"method": "post", "data": {"reason": "Để biết"}},
+            ),
+        ],
     )
     presented.refresh_from_db()
     assert presented.presented_to == p["chairman"]
-    filed = register(code_number="2")
-    check(
-        reverse("documents:incoming_filed", args=[filed.pk]),
-        p["chairman"],
-        p["other_chairman"],
-        p["clerk"],
-        method="post",
-        data={"reason": "Để biết"},
-    )
     filed.refresh_from_db()
     assert filed.status == "filed"
 
@@ -171,10 +175,10 @@ def test_link_reply(people, assigned):
     p = people
     reply = _released(p["official"], p["chairman"], p["clerk"])
     check(
+        p,
         reverse("documents:incoming_link_reply", args=[assigned.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
+        "official",
+        "admin",
         method="post",
         data={"reply": reply.pk},
     )
@@ -183,98 +187,59 @@ def test_link_reply(people, assigned):
 
 
 def test_work_pages(people, assigned):
-    p = people
-    check(
-        reverse("documents:inbox"),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        other_unit_status=200,
-        hidden_text=SUBJECT,
+    handler = {**MY_UNIT, "hidden_text": "Ngô Thị Văn Phòng"}
+    check_routes(
+        people,
+        [
+            ("inbox", [], "official", "admin", {**MY_UNIT, "hidden_text": SUBJECT}),
+            ("overdue", [], "chairman", "land", handler),
+            ("pending", [], "chairman", "land", handler),
+        ],
     )
-    for name in ("overdue", "pending"):
-        check(
-            reverse(f"documents:{name}"),
-            p["chairman"],
-            p["other_chairman"],
-            p["land"],
-            other_unit_status=200,
-            hidden_text="Ngô Thị Văn Phòng",
-        )
 
 
 def test_outgoing_pages(people):
     p = people
     released = _released(p["official"], p["chairman"], p["clerk"])
-    check(
-        reverse("documents:outgoing_list"),
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-        other_unit_status=200,
-        hidden_text=DRAFT_SUBJECT,
-    )
-    check(
-        reverse("documents:outgoing_create"),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        other_unit_status=200,
-    )
-    check(
-        reverse("documents:outgoing_detail", args=[released.pk]),
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-    )
-    check(
-        reverse("documents:outgoing_layout_pdf", args=[released.pk]),
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-    )
     version = released.files.get()
-    check(
-        reverse("documents:outgoing_file", args=[released.pk, version.pk]),
-        p["chairman"],
-        p["other_chairman"],
-        p["admin"],
+    check_routes(
+        p,
+        [
+            ("outgoing_list", [], "clerk", "admin", {**MY_UNIT, "hidden_text": DRAFT_SUBJECT}),
+            ("outgoing_create", [], "official", "admin", MY_UNIT),
+            ("outgoing_detail", [released.pk], "clerk", "admin", {}),
+            ("outgoing_layout_pdf", [released.pk], "clerk", "admin", {}),
+            ("outgoing_file", [released.pk, version.pk], "chairman", "admin", {}),
+        ],
     )
 
 
 def test_draft_editing_routes(people):
     p = people
     draft = _draft(p["official"], p["chairman"])
-    check(
-        reverse("documents:outgoing_edit", args=[draft.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-    )
-    check(
-        reverse("documents:outgoing_version", args=[draft.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        method="post",
+    attachment = SimpleUploadedFile("pl.pdf", b"%PDF-1.4 phu luc")
+    check_routes(
+        p,
+        [
+            ("outgoing_edit", [draft.pk], "official", "admin", {}),
+            ("outgoing_version", [draft.pk], "official", "admin", {"method": "post"}),
+            (
+                "outgoing_attachment",
+                [draft.pk],
+                "official",
+                "admin",
+                {"method": "post", "data": {"file": attachment}},
+            ),
+            (
+                "outgoing_comment",
+                [draft.pk],
+                "chairman",
+                "admin",
+                {"method": "post", "data": {"text": "Sửa đoạn 2"}},
+            ),
+        ],
     )
     assert draft.files.filter(kind="version").count() == 2
-    check(
-        reverse("documents:outgoing_attachment", args=[draft.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        method="post",
-        data={"file": SimpleUploadedFile("pl.pdf", b"%PDF-1.4 phu luc")},
-    )
-    check(
-        reverse("documents:outgoing_comment", args=[draft.pk]),
-        p["chairman"],
-        p["other_chairman"],
-        p["admin"],
-        method="post",
-        data={"text": "Sửa đoạn 2"},
-    )
     assert draft.comments.get().text == "Sửa đoạn 2"
 
 
@@ -291,12 +256,11 @@ def test_draft_editing_routes(people):
 def test_outgoing_transitions(people, name, status, allowed, wrong, data, after):
     p = people
     document = _draft(p["official"], p["chairman"], status=status)
-    other = {"official": "other_official", "chairman": "other_chairman", "clerk": "other_clerk"}
     check(
+        p,
         reverse(f"documents:{name}", args=[document.pk]),
-        p[allowed],
-        p[other[allowed]],
-        p[wrong],
+        allowed,
+        wrong,
         method="post",
         data=data,
     )
@@ -308,20 +272,20 @@ def test_recall_and_replace_routes(people):
     p = people
     released = _released(p["official"], p["chairman"], p["clerk"])
     check(
+        p,
         reverse("documents:outgoing_recall", args=[released.pk]),
-        p["clerk"],
-        p["other_clerk"],
-        p["land"],
+        "clerk",
+        "land",
         method="post",
         data={"reason": "Sai sót"},
     )
     released.refresh_from_db()
     assert released.status == "recalled"
     check(
+        p,
         reverse("documents:outgoing_replace", args=[released.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
+        "official",
+        "admin",
         method="post",
     )
     assert OutgoingDocument.objects.filter(replaces=released).count() == 1
@@ -329,31 +293,21 @@ def test_recall_and_replace_routes(people):
 
 def test_registers_export_and_settings(people, assigned):
     p = people
-    for name in ("register_xlsx", "register_pdf"):
-        for kind in ("incoming", "outgoing", "tracking"):
-            check(
-                reverse(f"documents:{name}", args=[kind]),
-                p["clerk"],
-                p["other_clerk"],
-                p["land"],
-                other_unit_status=200,
-            )
-    other_export = p["other_clerk"]
-    from django.test import Client
-
+    check_routes(
+        p,
+        [
+            (name, [kind], "clerk", "land", MY_UNIT)
+            for name in ("register_xlsx", "register_pdf")
+            for kind in ("incoming", "outgoing", "tracking")
+        ]
+        + [("settings", [], "chairman", "clerk", MY_UNIT)],
+    )
     client = Client()
-    client.force_login(other_export)
+    client.force_login(p["other_clerk"])
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("documents:register_xlsx", args=["incoming"])).content)
     )
     assert len(list(workbook["Sổ"].iter_rows(values_only=True))) == 2  # header rows only
-    check(
-        reverse("documents:settings"),
-        p["chairman"],
-        p["other_chairman"],
-        p["clerk"],
-        other_unit_status=200,
-    )
 
 
 def test_work_file_routes(people, assigned):
@@ -361,27 +315,25 @@ def test_work_file_routes(people, assigned):
     work_file = workfiles.create_work_file(
         actor=p["official"], notation="01.HT", title="Hồ sơ riêng của Quỳ Châu"
     )
-    check(
-        reverse("documents:work_file_list"),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        other_unit_status=200,
-        hidden_text="Hồ sơ riêng của Quỳ Châu",
-    )
-    check(
-        reverse("documents:work_file_detail", args=[work_file.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-    )
-    check(
-        reverse("documents:work_file_add", args=[work_file.pk]),
-        p["official"],
-        p["other_official"],
-        p["admin"],
-        method="post",
-        data={"kind": "incoming", "document_id": assigned.pk},
+    check_routes(
+        p,
+        [
+            (
+                "work_file_list",
+                [],
+                "official",
+                "admin",
+                {**MY_UNIT, "hidden_text": "Hồ sơ riêng của Quỳ Châu"},
+            ),
+            ("work_file_detail", [work_file.pk], "official", "admin", {}),
+            (
+                "work_file_add",
+                [work_file.pk],
+                "official",
+                "admin",
+                {"method": "post", "data": {"kind": "incoming", "document_id": assigned.pk}},
+            ),
+        ],
     )
     assert list(work_file.incoming.all()) == [assigned]
 
@@ -390,44 +342,32 @@ def test_api_routes(people, assigned):
     p = people
     released = _released(p["official"], p["chairman"], p["clerk"])
     api = "/api/v1/van-ban"
-    check(
-        f"{api}/den",
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-        api=True,
-        allowed_status=200,
-        other_unit_status=200,
-        hidden_text=SUBJECT,
-    )
-    check(f"{api}/den/{assigned.pk}", p["clerk"], p["other_clerk"], p["admin"], api=True)
-    check(
-        f"{api}/di",
-        p["clerk"],
-        p["other_clerk"],
-        p["admin"],
-        api=True,
-        allowed_status=200,
-        other_unit_status=200,
-        hidden_text=DRAFT_SUBJECT,
-    )
-    check(f"{api}/di/{released.pk}", p["clerk"], p["other_clerk"], p["admin"], api=True)
-    check(
-        f"{api}/den",
-        p["clerk"],
-        p["other_clerk"],
-        p["official"],
-        api=True,
-        method="post",
-        content_type="application/json",
-        data={
-            "medium": "paper",
-            "issuing_body": "Huyện đoàn",
-            "document_date": "2026-11-20",
-            "subject": "Về việc ra quân",
-            "code_number": "5",
-            "code_notation": "CV-HĐ",
-        },
-        allowed_status=201,
-        other_unit_status=201,
-    )
+    listing = {"api": True, "allowed_status": 200, **MY_UNIT}
+    new_document = {
+        "medium": "paper",
+        "issuing_body": "Huyện đoàn",
+        "document_date": "2026-11-20",
+        "subject": "Về việc ra quân",
+        "code_number": "5",
+        "code_notation": "CV-HĐ",
+    }
+    routes = [
+        (f"{api}/den", "admin", {**listing, "hidden_text": SUBJECT}),
+        (f"{api}/den/{assigned.pk}", "admin", {"api": True}),
+        (f"{api}/di", "admin", {**listing, "hidden_text": DRAFT_SUBJECT}),
+        (f"{api}/di/{released.pk}", "admin", {"api": True}),
+        (
+            f"{api}/den",
+            "official",
+            {
+                "api": True,
+                "method": "post",
+                "content_type": "application/json",
+                "data": new_document,
+                "allowed_status": 201,
+                "other_unit_status": 201,
+            },
+        ),
+    ]
+    for url, wrong, options in routes:
+        check(p, url, "clerk", wrong, **options)
