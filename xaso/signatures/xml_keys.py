@@ -74,6 +74,24 @@ class TokenRsaPrivateKey(rsa.RSAPrivateKey):
         padding: asym_padding.AsymmetricPadding,
         algorithm: asym_utils.Prehashed | hashes.HashAlgorithm,
     ) -> bytes:
+        from pkcs11 import exceptions as p11_errors
+
+        try:
+            return self._sign_on_token(data, padding, algorithm)
+        except p11_errors.PKCS11Error as error:
+            # E.g. the token pulled out between opening it and signing.
+            raise SigningError(
+                _("Thiết bị ký số không ký được (%(error)s). Hãy kiểm tra thiết bị và thử lại.")
+                % {"error": type(error).__name__},
+                code="token_failed",
+            ) from error
+
+    def _sign_on_token(
+        self,
+        data: bytes,
+        padding: asym_padding.AsymmetricPadding,
+        algorithm: asym_utils.Prehashed | hashes.HashAlgorithm,
+    ) -> bytes:
         from pkcs11 import MGF
         from pkcs11 import Mechanism
 
