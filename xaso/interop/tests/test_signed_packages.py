@@ -120,6 +120,13 @@ def test_release_with_a_token_sends_a_package_signed_on_the_token(
     html = page.content.decode()
     assert "03 — Đã tiếp nhận" in html
     assert f'data-package-signer="{B_ID}">gói tin đã ký số: {TOKEN_SIGNER}<' in html
+    html = (
+        client_as(clerk)
+        .get(reverse("interop:outbound_detail", args=[outbound.pk]))
+        .content.decode()
+    )
+    assert outbound.signer in html
+    assert outbound.signer.startswith(f"CN={TOKEN_SIGNER}")
 
     # B's page: who signed the package, chain trusted.
     received = IncomingDocument.objects.get(unit=other_commune)
@@ -236,6 +243,9 @@ def test_untrusted_chain_is_registered_and_flagged_or_refused_per_setting(
     )
     assert "Ký số gói tin liên thông" in html
     assert "Lạ" in html
+    assert "chưa xác thực được chuỗi chứng thư" in html
+    html = client_as(b_clerk).get(reverse("interop:exchange_list")).content.decode()
+    assert "CN=Lạ" in html
     assert "chưa xác thực được chuỗi chứng thư" in html
 
     # "refuse": the same kind of package is refused with 02 and the reason.
