@@ -1,13 +1,16 @@
 """`make bench`: edXML packages (QCVN 102:2016) built, parsed, signed and verified per second.
 
 Pure CPU, no database. Each line: packages per second (median over rounds) and the time
-of one package. Cases: a plain công văn, the same with a 1 MB attachment, and signed.
+of one package. Cases: a plain công văn, the same with a 1 MB attachment, and signed
+(with a key in memory, and through a SoftHSM2 token as at release when SoftHSM is installed).
 """
 
 import datetime
 import os
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -115,6 +118,46 @@ def main() -> None:
             count=max(count // 5, 4),
         )
         print(f"  package size ({label}): {len(data):,} bytes, signed {len(signed):,} bytes")
+    token_bench(package(0))
+
+
+def token_bench(pkg) -> None:
+    """Build + sign through a SoftHSM2 token, the way a release signs: the token is opened
+    and logged in to for each package, the key stays on it."""
+    from xaso.interop.edxml import build_package
+    from xaso.interop.edxml import sign_package
+    from xaso.interop.edxml import verify_package
+    from xaso.signatures import pki
+    from xaso.signatures import softhsm
+    from xaso.signatures.signing import TokenKey
+    from xaso.signatures.xml_keys import open_xml_signing_key
+
+    if not softhsm.available():
+        print("build + sign through SoftHSM2 token: skipped (softhsm2/opensc not installed)")
+        return
+    conf = softhsm.write_config(Path(tempfile.mkdtemp(prefix="xaso-bench-edxml-")))
+    # Read by the PKCS#11 library when it is first loaded, below.
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    pin = f"{secrets.randbelow(10**6):06d}"
+    root = pki.create_ca(common_name="Bench Root CA")
+    softhsm.provision_token(
+        conf=conf,
+        token_label="bench-edxml",  # noqa: S106  (a label, not a secret)
+        pin=pin,
+        so_pin=secrets.token_hex(8),
+        issuer=root,
+        common_name="UBND xã (token)",
+    )
+    token = TokenKey(token_label="bench-edxml", pin=pin)  # noqa: S106
+
+    def sign_on_token() -> bytes:
+        with open_xml_signing_key(token) as xml_key:
+            return sign_package(
+                build_package(pkg), key=xml_key.private_key, certificate=xml_key.certificate
+            )
+
+    assert verify_package(sign_on_token(), trust_anchors=[root.certificate]).trusted  # noqa: S101
+    rate("build + sign through SoftHSM2 token (session + login each)", sign_on_token, count=20)
 
 
 if __name__ == "__main__":

@@ -268,6 +268,11 @@ XASO_INTEROP_TIMEOUT_SECONDS = env.int("XASO_INTEROP_TIMEOUT_SECONDS", default=3
 XASO_INTEROP_MAX_ATTEMPTS = env.int("XASO_INTEROP_MAX_ATTEMPTS", default=10)
 # Refuse packages received without an XML signature (many agencies do not sign yet).
 XASO_INTEROP_REQUIRE_SIGNATURE = env.bool("XASO_INTEROP_REQUIRE_SIGNATURE", default=False)
+# A signed package whose signer certificate does not chain to the unit's trust anchors:
+# "flag" = register it and show "chưa xác thực được chuỗi chứng thư" with the signer's name
+# (the signature itself is intact; the CA may simply not be imported yet), "refuse" =
+# refuse it like a broken signature. A tampered package is always refused.
+XASO_INTEROP_UNTRUSTED_SIGNATURE = env.str("XASO_INTEROP_UNTRUSTED_SIGNATURE", default="flag")
 # Documents: OCR of scanned incoming documents with Tesseract's Vietnamese model
 # (system packages tesseract-ocr, tesseract-ocr-vie, poppler-utils). Off by default.
 XASO_OCR_ENABLED = env.bool("XASO_OCR_ENABLED", default=False)

@@ -9,6 +9,7 @@ from the document's status and `replaces`).
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -16,18 +17,36 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from xaso.core.audit import record_audit_event
+from xaso.core.models import User
 from xaso.documents.models import EDXML_PRIORITY
 from xaso.documents.models import ExternalRecipient
+from xaso.documents.models import IncomingDocument
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.services.outgoing import unit_title
 from xaso.documents.services.signing import released_files
 
 # Extension points the exchange layer plugs into (from its AppConfig.ready; the documents
 # app never imports it): a check run before numbering (e.g. every recipient has an
-# exchange address) that raises DomainError to refuse, and a listener told, after the
-# commit, that a digitally signed document was released.
+# exchange address) that raises DomainError to refuse, a signer called inside the release
+# transaction with the organisation's key (it signs and queues the packages; raising
+# DomainError undoes the release), a listener told, after the commit, that a digitally
+# signed document was released, and providers of who signed the packages (pages).
 _recipient_checks: list[Callable[[OutgoingDocument], None]] = []
+_release_signers: list[Callable[..., None]] = []
 _release_listeners: list[Callable[[int], None]] = []
+_outgoing_signature_providers: list[
+    Callable[[OutgoingDocument], dict[str, "PackageSignature"]]
+] = []
+_incoming_signature_providers: list[Callable[[IncomingDocument], "PackageSignature | None"]] = []
+
+
+@dataclass(frozen=True)
+class PackageSignature:
+    """Who signed an exchanged package (XML signature): the certificate's name and, for a
+    package received, whether it chains to the unit's trust anchors (None: not checked)."""
+
+    signer_name: str
+    trusted: bool | None = None
 
 
 def on_check_recipients(check: Callable[[OutgoingDocument], None]) -> None:
@@ -35,9 +54,26 @@ def on_check_recipients(check: Callable[[OutgoingDocument], None]) -> None:
         _recipient_checks.append(check)
 
 
+def on_release_signing(signer: Callable[..., None]) -> None:
+    """`signer(document, key=, actor=)`: called inside the release transaction."""
+    if signer not in _release_signers:
+        _release_signers.append(signer)
+
+
 def on_released(listener: Callable[[int], None]) -> None:
     if listener not in _release_listeners:
         _release_listeners.append(listener)
+
+
+def on_package_signatures(
+    *,
+    outgoing: Callable[[OutgoingDocument], dict[str, PackageSignature]],
+    incoming: Callable[[IncomingDocument], PackageSignature | None],
+) -> None:
+    if outgoing not in _outgoing_signature_providers:
+        _outgoing_signature_providers.append(outgoing)
+    if incoming not in _incoming_signature_providers:
+        _incoming_signature_providers.append(incoming)
 
 
 def check_recipients(document: OutgoingDocument) -> None:
@@ -45,9 +81,34 @@ def check_recipients(document: OutgoingDocument) -> None:
         check(document)
 
 
+def sign_release(document: OutgoingDocument, *, key: Any, actor: User) -> None:
+    """The document was numbered and signed with `key` (signatures.Pkcs12Key/TokenKey);
+    still inside the transaction, so a refusal here leaves nothing numbered."""
+    for signer in _release_signers:
+        signer(document, key=key, actor=actor)
+
+
 def notify_released(document_pk: int) -> None:
     for listener in _release_listeners:
         listener(document_pk)
+
+
+def outgoing_package_signatures(document: OutgoingDocument) -> dict[str, PackageSignature]:
+    """{recipient OrganId: who signed the package sent to it} (signed packages only)."""
+    result: dict[str, PackageSignature] = {}
+    for provider in _outgoing_signature_providers:
+        result.update(provider(document))
+    return result
+
+
+def incoming_package_signature(document: IncomingDocument) -> PackageSignature | None:
+    """Who signed the package `document` arrived in, or None (not received electronically,
+    or not signed)."""
+    for provider in _incoming_signature_providers:
+        found = provider(document)
+        if found is not None:
+            return found
+    return None
 
 
 def files_to_send(document: OutgoingDocument) -> list[tuple[str, str, bytes]]:

@@ -4,8 +4,9 @@ app and the exchange (ND 30/2020 Đ14, Đ18.4, Đ21).
 Registered from InteropConfig.ready():
 - before numbering, every external recipient must be a peer of the unit (else a clear
   message and nothing changes);
-- after a digitally signed document is released, one package (signed PDF + signed
-  attachments, header from documents.exchange) goes to the outbox per recipient, and each
+- when a digitally signed document is released, one package (signed PDF + signed
+  attachments, header from documents.exchange) is built and XML-signed with the
+  organisation's key in the release transaction and goes to the outbox per recipient; each
   recipient's status is tracked on the document (queued → 01/03/02…, refused, failed);
 - a document package received is verified and registered at once (03), refused (02) when
   its PDF's signatures fail; recall (1) answers 15/16, update (2) and replacement (3) are
@@ -14,27 +15,36 @@ Registered from InteropConfig.ready():
 
 import logging
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.models import User
 from xaso.documents import exchange
 from xaso.documents.doctypes import DocumentType
 from xaso.documents.models import EDXML_PRIORITY
+from xaso.documents.models import IncomingDocument
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.models import Urgency
 from xaso.documents.services import received
 from xaso.documents.services.incoming import IncomingData
 from xaso.documents.services.outgoing import place_name
+from xaso.interop import conf
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop.edxml import EdxmlError
+from xaso.interop.edxml import sign_package
 from xaso.interop.edxml import types as t
 from xaso.interop.edxml.rules import VIETNAM
+from xaso.interop.models import InboundPackage
 from xaso.interop.models import OutboundPackage
 from xaso.interop.models import PackageKind
 from xaso.interop.models import Peer
+from xaso.signatures import services as signatures
 
 logger = logging.getLogger(__name__)
 
@@ -114,32 +124,104 @@ def build_document_package(document: OutgoingDocument) -> t.Package:
     )
 
 
-def send_released(document_pk: int) -> None:
-    """Queue the released document for its external recipients (after the commit)."""
-    document = OutgoingDocument.objects.select_related("unit", "signer").get(pk=document_pk)
+def sign_and_queue(document: OutgoingDocument, *, key: Any, actor: User) -> None:
+    """Inside the release transaction, with the organisation's key the văn thư gave: build
+    the package once, sign it (XML signature, documents.md §9.6; a token key signs on the
+    token) and queue the signed bytes for each recipient; the outbox job sends them
+    unchanged after the commit.
+
+    A refused key raises SigningError and undoes the release. A package the strict rules
+    refuse (e.g. a field too long for QCVN 102) does not hold up the release: those
+    recipients are marked failed with the reason, as before."""
     pending = list(exchange.pending_exchange(unit_id=document.unit_id).filter(document=document))
     if not pending or not exchange.files_to_send(document):
         return
-    try:
-        outbound = services.send_document(
-            unit=document.unit, package=build_document_package(document)
-        )
-    except ValidationError as error:
-        logger.warning("edXML for %s not queued: %s", document.number_notation, error.messages)
-        for item in pending:
-            exchange.set_recipient_status(
-                document=document,
-                organ_id=item.organ_id,
-                status="failed",
-                note=" ".join(error.messages)[:500],
+    package = build_document_package(document)
+    with signatures.open_xml_signing_key(key, actor=actor) as xml_key:
+
+        def sign(data: bytes) -> bytes:
+            try:
+                return sign_package(
+                    data,
+                    key=xml_key.private_key,
+                    certificate=xml_key.certificate,
+                    chain=xml_key.chain,
+                    algorithm=conf.signature_algorithm(),
+                )
+            except EdxmlError as error:
+                raise DomainError(" ".join(error.messages), code="xml_signing_failed") from error
+
+        try:
+            outbound = services.send_document(
+                unit=document.unit, package=package, actor=actor, sign=sign
             )
-        return
+        except ValidationError as error:
+            logger.warning("edXML for %s not queued: %s", document.number_notation, error.messages)
+            for item in pending:
+                exchange.set_recipient_status(
+                    document=document,
+                    organ_id=item.organ_id,
+                    status="failed",
+                    note=" ".join(error.messages)[:500],
+                )
+            return
+    signer = xml_key.certificate.subject.rfc4514_string()[:500]
+    OutboundPackage.objects.filter(pk__in=[row.pk for row in outbound]).update(
+        signer=signer, signer_name=xml_key.signer_name[:200]
+    )
+    record_audit_event(
+        action="interop.package_signed",
+        actor=actor,
+        unit=document.unit,
+        target=document,
+        data={
+            "document_id": outbound[0].document_id if outbound else "",
+            "signer": signer,
+            "sha256": outbound[0].sha256 if outbound else "",
+            "to": [row.peer.organ_id for row in outbound],
+        },
+    )
     for row in outbound:
-        row.refresh_from_db()
-        if row.status == OutboundPackage.Status.PENDING:
-            exchange.set_recipient_status(
-                document=document, organ_id=row.peer.organ_id, status=QUEUED
-            )
+        exchange.set_recipient_status(document=document, organ_id=row.peer.organ_id, status=QUEUED)
+
+
+def outgoing_signatures(document: OutgoingDocument) -> dict[str, exchange.PackageSignature]:
+    """{recipient OrganId: signer} of the signed packages of `document` (its own unit's)."""
+    document_id = exchange.document_id(document)
+    if not document_id:
+        return {}
+    rows = (
+        OutboundPackage.objects.for_unit(document.unit)
+        .filter(kind=PackageKind.DOCUMENT, document_id=document_id)
+        .exclude(signer_name="")
+        .select_related("peer")
+        .order_by("created_at")
+    )
+    return {
+        row.peer.organ_id: exchange.PackageSignature(signer_name=row.signer_name) for row in rows
+    }
+
+
+def incoming_signature(document: IncomingDocument) -> exchange.PackageSignature | None:
+    """Who signed the package `document` was registered from (the first one received)."""
+    if not document.exchange_document_id:
+        return None
+    inbound = (
+        InboundPackage.objects.for_unit(document.unit)
+        .filter(
+            kind=PackageKind.DOCUMENT,
+            document_id=document.exchange_document_id,
+            sender_organ_id=document.issuing_body_identifier,
+        )
+        .exclude(signer="")
+        .order_by("received_at")
+        .first()
+    )
+    if inbound is None:
+        return None
+    return exchange.PackageSignature(
+        signer_name=inbound.signer_name or inbound.signer, trusted=inbound.signer_trusted
+    )
 
 
 def record_delivery(outbound: OutboundPackage) -> None:
@@ -159,7 +241,9 @@ def record_delivery(outbound: OutboundPackage) -> None:
     exchange.set_recipient_status(
         document=document,
         organ_id=outbound.peer.organ_id,
-        status=str(outbound.status),
+        # Refused by the peer with 02 (e.g. a signature that does not verify), or our
+        # outbox's own state.
+        status=outbound.answer_code or str(outbound.status),
         note=outbound.last_error,
     )
 
@@ -282,7 +366,8 @@ def _answer(answer: received.RecallAnswer) -> handlers.Outcome:
 def register() -> None:
     """Plug this module into the documents app and the interop handlers (idempotent)."""
     exchange.on_check_recipients(check_recipients)
-    exchange.on_released(send_released)
+    exchange.on_release_signing(sign_and_queue)
+    exchange.on_package_signatures(outgoing=outgoing_signatures, incoming=incoming_signature)
     handlers.on_document_received(register_incoming)
     handlers.on_status_received(record_recipient_status)
     handlers.on_delivery_finished(record_delivery)

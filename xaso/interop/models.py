@@ -87,6 +87,10 @@ class OutboundPackage(models.Model):
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     # The status code the peer answered with (01 đã đến, 02 từ chối, 03 đã tiếp nhận…).
     answer_code = models.CharField(_("trạng thái bên nhận"), max_length=2, blank=True)
+    # Who signed the package (XML signature made at release): certificate subject and
+    # common name; empty for an unsigned package.
+    signer = models.CharField(_("người ký gói tin"), max_length=500, blank=True)
+    signer_name = models.CharField(_("tên người ký gói tin"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -125,6 +129,9 @@ class InboundPackage(models.Model):
     package = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     signer = models.CharField(_("người ký"), max_length=500, blank=True)
+    signer_name = models.CharField(_("tên người ký gói tin"), max_length=200, blank=True)
+    # Whether the signer's certificate chains to the unit's trust anchors (None: unsigned).
+    signer_trusted = models.BooleanField(_("chuỗi chứng thư tin cậy"), null=True)
     received_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
     # Our answer, replayed to a redelivery: a status package (documents), empty otherwise.
     answer_code = models.CharField(_("trạng thái đã trả lời"), max_length=2, blank=True)

@@ -273,6 +273,7 @@ def attempt_delivery(*, outbound_id: int) -> DeliveryResult:
             outbound.status = OutboundPackage.Status.REFUSED
             outbound.next_attempt_at = None
             outbound.last_error = str(error)
+            outbound.answer_code = error.status_code
             status = None
         else:
             outbound.last_error = str(error)
@@ -362,14 +363,22 @@ def authenticate_peer(token: str) -> Peer:
     return peer
 
 
-def _verify(data: bytes) -> VerifiedSignature | None:
+def _verify(data: bytes, unit: AdministrativeUnit) -> VerifiedSignature | None:
+    """The package's XML signature checked, and its signer's chain against the trust
+    anchors imported for `unit` (XASO_INTEROP_UNTRUSTED_SIGNATURE: flag or refuse)."""
     if _SIGNATURE_MARK not in data:
         if settings.XASO_INTEROP_REQUIRE_SIGNATURE:
             raise ReceptionError(400, [_("Gói tin chưa được ký số.")])
         return None
+    roots, intermediates = conf.trust_anchors(unit)
     try:
         return verify_package(
-            data, accepted_algorithms=conf.accepted_algorithms(), limits=conf.limits()
+            data,
+            accepted_algorithms=conf.accepted_algorithms(),
+            limits=conf.limits(),
+            trust_anchors=roots,
+            intermediates=intermediates,
+            require_trusted_chain=conf.refuse_untrusted_signatures(),
         )
     except EdxmlError as exc:
         raise ReceptionError(400, exc.messages) from exc
@@ -385,7 +394,7 @@ def receive_package(*, token: str, data: bytes) -> Reception:
         kind = package_kind(data, limits=limits)
     except EdxmlError as exc:
         raise ReceptionError(400, exc.messages) from exc
-    signature = _verify(data)
+    signature = _verify(data, peer.unit)
     signed = signature.signed_data if signature else data
     try:
         if kind == PackageKind.STATUS:
@@ -423,8 +432,14 @@ def _store(peer: Peer, kind: str, data: bytes, **fields) -> tuple[InboundPackage
     return inbound, True
 
 
-def _signer_name(signature: VerifiedSignature | None) -> str:
-    return signature.certificate.subject.rfc4514_string()[:500] if signature else ""
+def _signer_fields(signature: VerifiedSignature | None) -> dict:
+    if signature is None:
+        return {"signer": "", "signer_name": "", "signer_trusted": None}
+    return {
+        "signer": signature.certificate.subject.rfc4514_string()[:500],
+        "signer_name": signature.signer_name[:200],
+        "signer_trusted": signature.trusted,
+    }
 
 
 def _receive_document(
@@ -454,7 +469,7 @@ def _receive_document(
             sender_organ_id=header.from_.organ_id,
             document_id=header.document_id,
             dedup_key=dedup_key[:400],
-            signer=_signer_name(signature),
+            **_signer_fields(signature),
         )
         if not created:
             return Reception(inbound=inbound, replayed=True)
@@ -558,7 +573,7 @@ def _receive_status(
             sender_organ_id=status.from_.organ_id,
             document_id=status.response_for.document_id,
             dedup_key=dedup_key[:400],
-            signer=_signer_name(signature),
+            **_signer_fields(signature),
             answer_code=status.status_code.value,
         )
         if not created:

@@ -27,7 +27,11 @@ class RetryableDeliveryError(DeliveryError):
 
 
 class PermanentDeliveryError(DeliveryError):
-    pass
+    """Refused for good; `status_code` is the edXML status the peer named (02), if any."""
+
+    def __init__(self, message: str, status_code: str = ""):
+        super().__init__(message)
+        self.status_code = status_code
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,25 @@ class Answer:
     body: bytes
 
 
-def _reason(body: bytes, status: int) -> str:
+def _payload(body: bytes) -> dict:
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return f"HTTP {status}"
-    if isinstance(payload, dict):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def _reason(body: bytes, status: int) -> str:
+    payload = _payload(body)
+    if payload:
         errors = payload.get("errors") or [payload.get("message", "")]
         return f"HTTP {status}: " + "; ".join(str(error) for error in errors if error)[:2000]
     return f"HTTP {status}"
+
+
+def _status_code(body: bytes) -> str:
+    code = str(_payload(body).get("status_code", ""))
+    return code if len(code) == 2 and code.isdigit() else ""
 
 
 def post_package(*, url: str, token: str, data: bytes) -> Answer:
@@ -77,6 +91,6 @@ def post_package(*, url: str, token: str, data: bytes) -> Answer:
         reason = _reason(body, exc.code)
         if exc.code in (408, 429) or exc.code >= 500:
             raise RetryableDeliveryError(reason) from exc
-        raise PermanentDeliveryError(reason) from exc
+        raise PermanentDeliveryError(reason, status_code=_status_code(body)) from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         raise RetryableDeliveryError(str(getattr(exc, "reason", exc))[:500]) from exc

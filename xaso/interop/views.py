@@ -22,11 +22,12 @@ logger = logging.getLogger(__name__)
 
 
 def _refusal(status: int, messages: list[str]) -> JsonResponse:
-    return JsonResponse(
-        {"message": _("Gói tin bị từ chối."), "errors": messages},
-        status=status,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    payload = {"message": _("Gói tin bị từ chối."), "errors": messages}
+    if status != 401:
+        # The package was read and refused: status 02 từ chối tiếp nhận (documents.md
+        # §9.5), which the sender records for the recipient with the reasons.
+        payload["status_code"] = "02"
+    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _token(request: HttpRequest) -> str:

@@ -7,10 +7,16 @@ Other apps call only these functions (docs/architecture.md: callers never touch 
     verify_pdf(pdf_bytes, *, unit) -> VerificationReport
     record_verification(actor=, unit=, pdf_bytes=, filename=, source=) -> VerificationRecord
 
+    open_xml_signing_key(key, actor=) -> context manager of XmlSigningKey
+        (private_key, certificate, chain) for XML signatures (edXML packages)
+    trust_material(unit) -> (roots, intermediates) as DER
+
 plus `Appearance`, `Pkcs12Key`, `TokenKey` to describe the key and the visible signature.
 """
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -36,6 +42,7 @@ from xaso.signatures.signing import TokenKey
 from xaso.signatures.verification import PdfRejectedError
 from xaso.signatures.verification import VerificationReport
 from xaso.signatures.verification import verify_pdf_bytes
+from xaso.signatures.xml_keys import XmlSigningKey
 
 __all__ = [
     "Appearance",
@@ -44,9 +51,11 @@ __all__ = [
     "SigningError",
     "TokenKey",
     "VerificationReport",
+    "XmlSigningKey",
     "add_pdf_signature_field",
     "fill_pdf_fields",
     "import_trust_anchor",
+    "open_xml_signing_key",
     "pdf_field_box",
     "pdf_field_names",
     "record_verification",
@@ -55,6 +64,7 @@ __all__ = [
     "remove_user_certificate",
     "sign_pdf",
     "sign_pdf_as",
+    "trust_material",
     "verify_pdf",
 ]
 
@@ -96,19 +106,7 @@ def sign_pdf_as(
     certificate (a person signs only with their own certificate). Audited."""
     from xaso.signatures import signing
 
-    if not actor.has_perm(SIGN_PERMISSION) or not actor.unit_id:
-        raise PermissionDenied
-    allowed = {
-        bytes(der)
-        for der in UserCertificate.objects.filter(user=actor, unit_id=actor.unit_id).values_list(
-            "certificate_der", flat=True
-        )
-    }
-    if not allowed:
-        raise SigningError(
-            _("Bạn chưa đăng ký chứng thư số. Hãy đăng ký chứng thư trước khi ký."),
-            code="no_certificate",
-        )
+    allowed = _registered_certificates(actor)
     signed = signing.sign_pdf(
         pdf_bytes,
         signer=signer,
@@ -131,6 +129,37 @@ def sign_pdf_as(
             },
         )
     return signed
+
+
+def _registered_certificates(actor: User) -> set[bytes]:
+    if not actor.has_perm(SIGN_PERMISSION) or not actor.unit_id:
+        raise PermissionDenied
+    allowed = {
+        bytes(der)
+        for der in UserCertificate.objects.filter(user=actor, unit_id=actor.unit_id).values_list(
+            "certificate_der", flat=True
+        )
+    }
+    if not allowed:
+        raise SigningError(
+            _("Bạn chưa đăng ký chứng thư số. Hãy đăng ký chứng thư trước khi ký."),
+            code="no_certificate",
+        )
+    return allowed
+
+
+@contextlib.contextmanager
+def open_xml_signing_key(key: SignerKey, *, actor: User | None = None) -> Iterator[XmlSigningKey]:
+    """The key for an XML signature (XMLDSig of an edXML package), open for the block:
+    `(private_key, certificate, chain)`; a token key signs on the token.
+
+    With `actor`, the same rule as sign_pdf_as: the sign permission and a certificate the
+    actor registered. SigningError (Vietnamese) for a wrong PIN, passphrase or key."""
+    from xaso.signatures import xml_keys
+
+    allowed = _registered_certificates(actor) if actor is not None else None
+    with xml_keys.open_xml_signing_key(key, allowed_certificates=allowed) as xml_key:
+        yield xml_key
 
 
 def pdf_field_box(

@@ -167,8 +167,20 @@ def _pyhanko_signer_class() -> Any:
     return VietnamTimePdfSigner
 
 
+@dataclass(frozen=True)
+class TokenObjects:
+    """An open, logged-in session on a token and how to find the key on it: by `key_id`
+    (the token's only private key) or by `key_label` (chosen by the user)."""
+
+    session: Any
+    key_id: bytes | None
+    key_label: str
+
+
 @contextlib.contextmanager
-def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
+def open_token_session(key: TokenKey) -> Iterator[TokenObjects]:
+    """Log in to the token of `key` with its PIN; SigningError (Vietnamese) when the
+    library, the token or the PIN is refused, or the key to use is ambiguous."""
     import pkcs11
     from pkcs11 import exceptions as p11_errors
     from pyhanko.config.pkcs11 import TokenCriteria
@@ -205,9 +217,8 @@ def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
         logger.warning("PKCS#11 library %s could not be used: %s", lib_path, type(error).__name__)
         raise unavailable from error
     try:
-        key_label = key.key_label
         key_id = None
-        if not key_label:
+        if not key.key_label:
             private_keys = list(
                 session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY})
             )
@@ -222,22 +233,39 @@ def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
                     code="key_ambiguous",
                 )
             key_id = private_keys[0][pkcs11.Attribute.ID]
+        yield TokenObjects(session=session, key_id=key_id, key_label=key.key_label)
+    finally:
+        session.close()
+
+
+def key_not_found(key_label: str) -> SigningError:
+    return SigningError(
+        _("Trên thiết bị ký số không có khóa và chứng thư “%(label)s”.")
+        % {"label": key_label or "?"},
+        code="key_not_found",
+    )
+
+
+@contextlib.contextmanager
+def _pkcs11_signer(key: TokenKey) -> Iterator[Any]:
+    from pkcs11 import exceptions as p11_errors
+    from pyhanko.sign import pkcs11 as hanko_p11
+
+    with open_token_session(key) as token:
         try:
-            if key_id is not None:
-                signer = hanko_p11.PKCS11Signer(session, key_id=key_id, cert_id=key_id)
+            if token.key_id is not None:
+                signer = hanko_p11.PKCS11Signer(
+                    token.session, key_id=token.key_id, cert_id=token.key_id
+                )
             else:
-                signer = hanko_p11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
+                signer = hanko_p11.PKCS11Signer(
+                    token.session, key_label=token.key_label, cert_label=token.key_label
+                )
             # Fails here, not halfway through signing, when the certificate is missing.
             signer.signing_cert  # noqa: B018
         except (hanko_p11.PKCS11Error, p11_errors.PKCS11Error) as error:
-            raise SigningError(
-                _("Trên thiết bị ký số không có khóa và chứng thư “%(label)s”.")
-                % {"label": key_label or "?"},
-                code="key_not_found",
-            ) from error
+            raise key_not_found(token.key_label) from error
         yield signer
-    finally:
-        session.close()
 
 
 def prepare_softhsm_environment(lib_path: str) -> None:

@@ -151,6 +151,9 @@ def release_signed(
     """Number and release (outgoing.release), then fill number and date into the signed
     PDF, add the organisation's signature and sign the separate attachments (Đ14.3, Đ17.2).
 
+    The edXML packages for external recipients are built and signed with the same key in
+    the same transaction (exchange.sign_release), queued and sent after the commit.
+
     One transaction: a refused key or PIN leaves the document signed and unnumbered."""
     if not actor.has_perm(outgoing.REGISTER_PERMISSION) or actor.unit_id != document.unit_id:
         raise PermissionDenied
@@ -208,6 +211,9 @@ def release_signed(
                 name=f"{stem}-{attachment.name}",
                 data=signed_attachment,
             )
+        # The edXML packages are built and signed now, while the key is in hand (a token
+        # is not kept): a refused key undoes the numbering too.
+        exchange.sign_release(document, key=key, actor=actor)
         record_audit_event(
             action="documents.outgoing_organisation_signed",
             actor=actor,

@@ -18,6 +18,7 @@ from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
+from xaso.documents import exchange
 from xaso.documents import selectors
 from xaso.documents.forms import AssignForm
 from xaso.documents.forms import IncomingForm
@@ -205,6 +206,10 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(),
         "reply_form": LinkReplyForm(choices=_reply_choices(actor)) if mine else None,
         "work_files": document.work_files.all(),
+        # Who signed the edXML package it arrived in (XML signature), if any.
+        "package_signature": exchange.incoming_package_signature(document)
+        if document.exchange_document_id
+        else None,
     }
     return render(request, "documents/incoming_detail.html", context)
 

@@ -20,6 +20,7 @@ from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
 from xaso.core.pdf import pdf_response
 from xaso.documents import doctypes
+from xaso.documents import exchange
 from xaso.documents import selectors
 from xaso.documents.forms import AttachmentForm
 from xaso.documents.forms import CommentForm
@@ -168,12 +169,18 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and document.status in service.EDITABLE
         and (actor.pk == document.drafted_by_id or is_leader)
     )
+    external = list(document.external_recipients.all())
+    if document.number is not None and any(item.organ_id for item in external):
+        # Who signed the edXML package each recipient was sent (signed at release).
+        package_signatures = exchange.outgoing_package_signatures(document)
+        for item in external:
+            item.package_signature = package_signatures.get(item.organ_id)
     context = {
         "document": document,
         "versions": document.files.filter(kind=OutgoingFile.Kind.VERSION),
         "attachments": document.files.filter(kind=OutgoingFile.Kind.ATTACHMENT),
         "comments": document.comments.select_related("author"),
-        "external": document.external_recipients.all(),
+        "external": external,
         "distributions": document.distributions.select_related("user"),
         "editable": editable,
         "can_comment": service.can_comment(actor, document),

@@ -56,11 +56,15 @@ SECURE_ALGORITHMS = ("rsa-sha256", "rsa-sha512", "ecdsa-sha256")
 @dataclass(frozen=True)
 class VerifiedSignature:
     """A valid signature: who signed (certificate), with what, and the signed bytes (the
-    package without its signature: parse these, never bytes outside the signature)."""
+    package without its signature: parse these, never bytes outside the signature).
+
+    `trusted`: whether the certificate chains to the trust anchors given to
+    verify_package (None when none were given: not checked)."""
 
     certificate: x509.Certificate
     algorithm: str
     signed_data: bytes
+    trusted: bool | None = None
 
     @property
     def signer_name(self) -> str:
@@ -141,7 +145,7 @@ def _chains_to(
 ) -> bool:
     anchor_der = {anchor.public_bytes(serialization.Encoding.DER) for anchor in anchors}
     current = certificate
-    for _step in range(len(intermediates) + 2):
+    for _step in range(len(intermediates) + len(anchors) + 2):
         if current.public_bytes(serialization.Encoding.DER) in anchor_der:
             return True
         for issuer in [*anchors, *intermediates]:
@@ -165,15 +169,19 @@ def verify_package(
     *,
     accepted_algorithms: Iterable[str] = SECURE_ALGORITHMS,
     trust_anchors: Iterable[x509.Certificate] | None = None,
+    intermediates: Iterable[x509.Certificate] = (),
+    require_trusted_chain: bool = True,
     at: datetime.datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedSignature:
     """Check the package's XML signature; SignatureError with the reason otherwise.
 
     `accepted_algorithms`: names of ALGORITHMS (add "rsa-sha1" for old packages).
-    `trust_anchors`: when given, the signer's certificate must chain to one of them
-    (through intermediates carried in X509Data). `at`: when the certificate must have been
-    valid (default now).
+    `trust_anchors`: when given, the signer's certificate is checked to chain to one of
+    them, through the intermediates carried in X509Data and `intermediates` (e.g. the ones
+    the administrator imported); with `require_trusted_chain` an untrusted chain is a
+    SignatureError, otherwise the result says `trusted=False`. `at`: when the certificate
+    must have been valid (default now).
     """
     root = parse_xml(data, limits=limits)
     signatures = root.findall(f".//{{{DS}}}Signature")
@@ -195,7 +203,7 @@ def verify_package(
             % {"algorithm": method_uri[:120] or "?"}
         )
     algorithm = names[method_uri]
-    certificate, intermediates = _certificate(signature)
+    certificate, carried = _certificate(signature)
     config = SignatureConfiguration(
         signature_methods=frozenset(ALGORITHMS[name][0] for name in accepted_algorithms),
         digest_algorithms=frozenset(ALGORITHMS[name][1] for name in accepted_algorithms),
@@ -221,16 +229,18 @@ def verify_package(
         raise _error(
             _("không kiểm tra được chữ ký: %(error)s") % {"error": str(exc)[:200]}
         ) from exc
-    if trust_anchors is not None and not _chains_to(
-        certificate, intermediates, list(trust_anchors)
-    ):
-        raise _error(
-            _("chứng thư số của người ký “%(subject)s” không thuộc tổ chức chứng thực tin cậy.")
-            % {"subject": certificate.subject.rfc4514_string()[:200]}
-        )
+    trusted = None
+    if trust_anchors is not None:
+        trusted = _chains_to(certificate, [*carried, *intermediates], list(trust_anchors))
+        if not trusted and require_trusted_chain:
+            raise _error(
+                _("chứng thư số của người ký “%(subject)s” không thuộc tổ chức chứng thực tin cậy.")
+                % {"subject": certificate.subject.rfc4514_string()[:200]}
+            )
     signed = result.signed_xml
     return VerifiedSignature(
         certificate=certificate,
         algorithm=algorithm,
         signed_data=etree.tostring(signed, xml_declaration=True, encoding="UTF-8"),
+        trusted=trusted,
     )

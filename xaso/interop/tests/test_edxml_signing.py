@@ -179,6 +179,19 @@ def test_trust_anchors_and_intermediates():
     with pytest.raises(SignatureError) as excinfo:
         verify_package(data, trust_anchors=[other_root])
     assert "không thuộc tổ chức chứng thực tin cậy" in reason(excinfo)
+    # Not required: the result says whether the chain is trusted.
+    assert verify_package(data, trust_anchors=[root_cert]).trusted is True
+    assert verify_package(
+        data, trust_anchors=[other_root], require_trusted_chain=False
+    ).trusted is (False)
+    assert verify_package(data).trusted is None
+    # An intermediate the administrator imported completes a chain the package lacks.
+    bare = sign_package(build_package(make_package()), key=key, certificate=cert)
+    assert verify_package(bare, trust_anchors=[root_cert], require_trusted_chain=False).trusted is (
+        False
+    )
+    verified = verify_package(bare, trust_anchors=[root_cert], intermediates=[mid_cert])
+    assert verified.trusted is True
 
 
 def test_expired_certificate_rejected_now_but_valid_at_signing_time(package):

@@ -80,11 +80,10 @@ def test_accepted_package_is_answered_with_status_01(setup, other_commune):
 
 @pytest.mark.parametrize("token", [None, "", "wrong", TOKEN + "x"])
 def test_unknown_token_is_401(setup, token):
-    assert_refused(
-        post(build_package(document()), token=token),
-        401,
-        "Mã truy cập không hợp lệ hoặc cơ quan đã ngừng liên thông.",
-    )
+    response = post(build_package(document()), token=token)
+    assert_refused(response, 401, "Mã truy cập không hợp lệ hoặc cơ quan đã ngừng liên thông.")
+    # Not read at all: no status 02 on behalf of a unit.
+    assert "status_code" not in response.json()
 
 
 def test_inactive_peer_is_401(setup):
@@ -163,7 +162,10 @@ def test_tampered_signed_package_is_400(setup):
     key, certificate = make_certificate("UBND xã A")
     signed = sign_package(build_package(document()), key=key, certificate=certificate)
     tampered = signed.replace(b">125<", b">126<").replace(b",125/UBND-VP<", b",126/UBND-VP<")
-    assert_refused(post(tampered), 400, "nội dung gói tin đã bị thay đổi sau khi ký")
+    response = post(tampered)
+    assert_refused(response, 400, "nội dung gói tin đã bị thay đổi sau khi ký")
+    # Refused = status 02 từ chối tiếp nhận, which the sender records with the reason.
+    assert response.json()["status_code"] == "02"
 
 
 @override_settings(XASO_EDXML_ACCEPT_SHA1=False)

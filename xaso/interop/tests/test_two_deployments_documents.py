@@ -1,8 +1,10 @@
 """Done-when of issue 6 (documents): across two live deployments, the chairman of A signs a
 công văn with a SoftHSM token, the văn thư of A numbers it and adds the organisation's
 signature, A sends it as edXML to B, B verifies and registers it and answers 03, and A's
-document page shows 03. Deployment B is a second process (runserver on its own SQLite
-database), set up with the management commands (test_two_deployments.py)."""
+document page shows 03. The package is XML-signed with the organisation's key at release;
+B requires signed packages and refuses a signer outside its trust anchors. Deployment B is
+a second process (runserver on its own SQLite database), set up with the management
+commands (test_two_deployments.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,9 +15,12 @@ from xaso.conftest import PASSPHRASE
 from xaso.documents.models import ExternalRecipient
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.services import outgoing as outgoing_service
+from xaso.interop import transport
+from xaso.interop.edxml import verify_package
 from xaso.interop.models import OutboundPackage
 from xaso.interop.tests.test_two_deployments import A_ID
 from xaso.interop.tests.test_two_deployments import B_ID
+from xaso.interop.tests.test_two_deployments import TOKEN_TO_B
 from xaso.interop.tests.test_two_deployments import b_template  # noqa: F401  (fixture)
 from xaso.interop.tests.test_two_deployments import deployment_a  # noqa: F401  (fixture)
 from xaso.interop.tests.test_two_deployments import deployment_b  # noqa: F401  (fixture)
@@ -26,7 +31,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _offline():
+def _offline(monkeypatch):
+    # Read by deployment B's process when it starts (its settings come from the environment).
+    monkeypatch.setenv("XASO_INTEROP_REQUIRE_SIGNATURE", "true")
+    monkeypatch.setenv("XASO_INTEROP_UNTRUSTED_SIGNATURE", "refuse")
     with override_settings(XASO_TSA_URL="", XASO_SIGNATURE_FETCH_REVOCATION=False):
         yield
 
@@ -102,6 +110,22 @@ def test_signed_cong_van_goes_to_the_second_deployment_and_03_comes_back(
         "delivered",
         "03",
     )
+    # Signed at release with the commune's key; B checked it and the chain to its anchors.
+    assert outbound.signer_name == "UBND xã Quỳ Châu"
+    verified = verify_package(
+        bytes(outbound.package),
+        trust_anchors=[demo_pki.root.certificate],
+        intermediates=[demo_pki.sub.certificate],
+    )
+    assert (verified.certificate, verified.trusted) == (demo_pki.organisation.certificate, True)
+    assert b.rows("select signer_name, signer_trusted, package from interop_inboundpackage") == [
+        ("UBND xã Quỳ Châu", 1, bytes(outbound.package))
+    ]
+    # The same package without its signature is refused by B (02).
+    with pytest.raises(transport.PermanentDeliveryError) as refused:
+        transport.post_package(url=b.url, token=TOKEN_TO_B, data=verified.signed_data)
+    assert "Gói tin chưa được ký số." in str(refused.value)
+    assert refused.value.status_code == "02"
     assert b.rows(
         "select arrival_number, medium, issuing_body_identifier, code_number, code_notation, "
         "subject, exchange_document_id, registered_by_id from documents_incomingdocument"
@@ -129,3 +153,4 @@ def test_signed_cong_van_goes_to_the_second_deployment_and_03_comes_back(
     page = client_as(clerk).get(reverse("documents:outgoing_detail", args=[document.pk]))
     assert "03 — Đã tiếp nhận" in page.content.decode()
     assert "Đã vào sổ văn bản đến số 1/" in page.content.decode()
+    assert "gói tin đã ký số: UBND xã Quỳ Châu" in page.content.decode()
