@@ -29,11 +29,9 @@ from xaso.documents.services.signing import released_files
 # app never imports it): a check run before numbering (e.g. every recipient has an
 # exchange address) that raises DomainError to refuse, a signer called inside the release
 # transaction with the organisation's key (it signs and queues the packages; raising
-# DomainError undoes the release), a listener told, after the commit, that a digitally
-# signed document was released, and providers of who signed the packages (pages).
+# DomainError undoes the release), and providers of who signed the packages (pages).
 _recipient_checks: list[Callable[[OutgoingDocument], None]] = []
 _release_signers: list[Callable[..., None]] = []
-_release_listeners: list[Callable[[int], None]] = []
 _outgoing_signature_providers: list[
     Callable[[OutgoingDocument], dict[str, "PackageSignature"]]
 ] = []
@@ -60,11 +58,6 @@ def on_release_signing(signer: Callable[..., None]) -> None:
         _release_signers.append(signer)
 
 
-def on_released(listener: Callable[[int], None]) -> None:
-    if listener not in _release_listeners:
-        _release_listeners.append(listener)
-
-
 def on_package_signatures(
     *,
     outgoing: Callable[[OutgoingDocument], dict[str, PackageSignature]],
@@ -86,11 +79,6 @@ def sign_release(document: OutgoingDocument, *, key: Any, actor: User) -> None:
     still inside the transaction, so a refusal here leaves nothing numbered."""
     for signer in _release_signers:
         signer(document, key=key, actor=actor)
-
-
-def notify_released(document_pk: int) -> None:
-    for listener in _release_listeners:
-        listener(document_pk)
 
 
 def outgoing_package_signatures(document: OutgoingDocument) -> dict[str, PackageSignature]:

@@ -220,8 +220,6 @@ def release_signed(
             target=document,
             data={"number": code, "signed_sha256": hashlib.sha256(signed).hexdigest()},
         )
-        released_pk = document.pk
-        transaction.on_commit(lambda: exchange.notify_released(released_pk))
     return document
 
 
