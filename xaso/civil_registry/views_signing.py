@@ -120,7 +120,11 @@ def certificate_seal(request: HttpRequest, pk: int) -> HttpResponse:
         target=entry,
         perform=signing.seal,
         success=_("Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số."),
-        back=seal_queue.after_seal(request, redirect("civil_registry:entry_detail", pk=entry.pk)),
+        back=seal_queue.after_seal(
+            request,
+            redirect("civil_registry:entry_detail", pk=entry.pk),
+            may_open_fallback=services.can_view_registers(actor),
+        ),
     )
 
 
@@ -154,7 +158,9 @@ def extract_seal(request: HttpRequest, pk: int) -> HttpResponse:
         perform=signing.seal,
         success=_("Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số."),
         back=seal_queue.after_seal(
-            request, redirect("civil_registry:extract_copy_detail", pk=copy.pk)
+            request,
+            redirect("civil_registry:extract_copy_detail", pk=copy.pk),
+            may_open_fallback=services.can_view_registers(actor),
         ),
     )
 

@@ -61,8 +61,12 @@ def pending_seals(user: User) -> list[PendingSeal]:
     return sorted(items, key=lambda item: (item.signed_at, item.key))
 
 
-def after_seal(request: HttpRequest, fallback: HttpResponse) -> HttpResponse:
-    """Back to the queue when the form was posted from it, else to `fallback`."""
-    if request.POST.get(FROM_QUEUE_FIELD) == FROM_QUEUE_VALUE:
+def after_seal(
+    request: HttpRequest, fallback: HttpResponse, *, may_open_fallback: bool = True
+) -> HttpResponse:
+    """Back to the queue when the form was posted from it, or when the user may not open
+    `fallback` (the record's page: a văn thư without access to the dossier or the
+    registers); else to `fallback`."""
+    if request.POST.get(FROM_QUEUE_FIELD) == FROM_QUEUE_VALUE or not may_open_fallback:
         return redirect("signatures:seal_queue")
     return fallback

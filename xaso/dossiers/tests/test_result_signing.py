@@ -433,3 +433,19 @@ def test_the_clerks_queue_and_signed_pdf_are_isolated(
                 allowed_status=200,
             )
         )
+
+
+def test_the_clerks_home_counts_what_waits_for_the_seal(
+    client_as, ready_dossier, chairman, clerk, counter_officer, keys
+):
+    assert 'id="widget-seal-queue"' not in client_as(clerk).get("/").content.decode()
+    token = signatures.TokenKey(token_label=keys.token.token_label, pin=keys.pin)
+    result_signing.sign_result(actor=chairman, dossier=ready_dossier, key=token)
+    html = client_as(clerk).get("/").content.decode()
+    widget = html.split('id="widget-seal-queue"', 1)[1].split("</section>", 1)[0]
+    assert "chờ ký số của cơ quan: <strong>1</strong> tệp" in widget
+    assert reverse("signatures:seal_queue") in html
+    # The desk neither sees the count nor the menu entry.
+    html = client_as(counter_officer).get("/").content.decode()
+    assert 'id="widget-seal-queue"' not in html
+    assert reverse("signatures:seal_queue") not in html

@@ -45,6 +45,7 @@ from xaso.dossiers.notifications import public_lookup_url
 from xaso.dossiers.services import ratings as rating_services
 from xaso.dossiers.services import result_signing
 from xaso.dossiers.services import results as result_services
+from xaso.dossiers.services.processing import readable_dossiers
 from xaso.signatures import seal_queue
 from xaso.signatures.forms import SigningKeyForm
 
@@ -231,7 +232,11 @@ def _sign_step(
     if not all(actor.has_perm(permission) for permission in permissions):
         raise PermissionDenied
     dossier = get_writable_or_404(_dossier_queryset(), actor, pk=pk)
-    back = seal_queue.after_seal(request, _to_dossier(dossier))
+    back = seal_queue.after_seal(
+        request,
+        _to_dossier(dossier),
+        may_open_fallback=readable_dossiers(actor).filter(pk=dossier.pk).exists(),
+    )
     form = SigningKeyForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form.error_text())
