@@ -170,4 +170,15 @@ def softhsm_token(
         issuer=demo_pki.sub,
         common_name="Trần Văn Chủ Tịch (token)",
     )
-    return SimpleNamespace(conf=conf, token=token, pin=PIN, directory=directory)
+    # The organisation's key on its own token, kept by the văn thư (same PIN).
+    organisation = softhsm.provision_token(
+        conf=conf,
+        token_label="vanthu-test",
+        pin=PIN,
+        so_pin=SO_PIN,
+        issuer=demo_pki.sub,
+        common_name="UBND xã Quỳ Châu (token)",
+    )
+    return SimpleNamespace(
+        conf=conf, token=token, organisation=organisation, pin=PIN, directory=directory
+    )

@@ -3,8 +3,10 @@
 The certificate of an entry (giấy khai sinh, trích lục kết hôn …) or an extract copy
 (2.000635, with its serial number and QR) is generated with a signature field in the
 signer's box. The leader who approves hộ tịch dossiers (the competent person) signs it with
-his token or .p12 (blue signer image in that box); the justice–civil status official then
-adds the organisation's signature (red seal over the left third of the signer's image). The
+his token or .p12 (blue signer image in that box); the văn thư then adds the
+organisation's signature (red seal over the left third of the signer's image; Đ14.3,
+Đ17.2), from her queue of files waiting for it (xaso.signatures.seal_queue) or, if she also
+keeps the registers, from the entry's page. The
 signed file is kept with the entry or the copy (SignedCivilDocument) and its verification
 report shown on their pages. When the entry or the copy came from a one-stop dossier, the
 signed PDF becomes that dossier's result file, so the applicant receives the signed one.
@@ -19,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +32,6 @@ from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
 from xaso.civil_registry.models import Kind
 from xaso.civil_registry.models import SignedCivilDocument
-from xaso.civil_registry.services import REGISTER_PERMISSION
 from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
@@ -38,10 +40,11 @@ from xaso.dossiers.services import result_signing
 from xaso.signatures import services as signatures
 from xaso.signatures.models import VerificationRecord
 
-# The leader who approves a hộ tịch dossier signs its certificate; the official who keeps
-# the registers adds the organisation's signature.
+# The leader who approves a hộ tịch dossier signs its certificate with his own key; the
+# văn thư adds the organisation's signature, without access to the registers.
 SIGN_PERMISSION = result_signing.SIGN_PERMISSION
-SEAL_PERMISSION = REGISTER_PERMISSION
+SIGN_PERMISSIONS = result_signing.SIGN_PERMISSIONS
+SEAL_PERMISSIONS = result_signing.SEAL_PERMISSIONS
 # A layout without the field (should not happen): box 7c of the last page.
 DEFAULT_SIGNER_BOX = (330.0, 120.0, 480.0, 190.0)
 
@@ -64,13 +67,49 @@ def signed_document(target: Target) -> SignedCivilDocument | None:
     return SignedCivilDocument.objects.filter(**lookup).select_related("verification").first()
 
 
-def _may(actor: User, permission: str, target: Target) -> bool:
+def _has_all(actor: User, permissions: tuple[str, ...]) -> bool:
+    return all(actor.has_perm(permission) for permission in permissions)
+
+
+def _may(actor: User, permissions: tuple[str, ...], target: Target) -> bool:
     return (
-        actor.has_perm(permission)
-        and actor.has_perm(signatures.SIGN_PERMISSION)
+        _has_all(actor, permissions)
         and actor.unit_id is not None
         and actor.unit_id == target.unit_id
     )
+
+
+def may_seal(actor: User) -> bool:
+    return actor.unit_id is not None and _has_all(actor, SEAL_PERMISSIONS)
+
+
+def awaiting_seal(actor: User) -> list[SignedCivilDocument]:
+    """Certificates and copies of `actor`'s unit signed by the competent person and waiting
+    for the organisation's signature, oldest signature first; none for who may not seal."""
+    if not may_seal(actor):
+        return []
+    return list(
+        SignedCivilDocument.objects.filter(unit_id=actor.unit_id, sealed_at__isnull=True)
+        .select_related("entry", "extract_copy", "extract_copy__entry", "signed_by")
+        .order_by("signed_at", "pk")
+    )
+
+
+def target_for_sealer(*, actor: User, model: type[Target], pk: int) -> Target:
+    """The entry or copy `pk` of `actor`'s unit, for who adds the organisation's signature
+    (she does not read the registers). PermissionDenied without the seal permission;
+    Http404 for another unit's."""
+    if not _has_all(actor, SEAL_PERMISSIONS):
+        raise PermissionDenied
+    try:
+        return model.objects.writable_by(actor).get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def describe(target: Target) -> str:
+    """What the signed file is, as the văn thư's queue shows it."""
+    return _describe(target)[0]
 
 
 def _signable(target: Target) -> bool:
@@ -80,7 +119,7 @@ def _signable(target: Target) -> bool:
 
 def can_sign(actor: User, target: Target) -> bool:
     return (
-        _may(actor, SIGN_PERMISSION, target)
+        _may(actor, SIGN_PERMISSIONS, target)
         and _signable(target)
         and signed_document(target) is None
     )
@@ -88,11 +127,11 @@ def can_sign(actor: User, target: Target) -> bool:
 
 def can_seal(actor: User, target: Target) -> bool:
     signed = signed_document(target)
-    return _may(actor, SEAL_PERMISSION, target) and signed is not None and signed.sealed_at is None
+    return _may(actor, SEAL_PERMISSIONS, target) and signed is not None and signed.sealed_at is None
 
 
-def _check(actor: User, permission: str, target: Target) -> None:
-    if not actor.has_perm(permission) or not actor.has_perm(signatures.SIGN_PERMISSION):
+def _check(actor: User, permissions: tuple[str, ...], target: Target) -> None:
+    if not _has_all(actor, permissions):
         raise PermissionDenied
     if actor.unit_id is None or actor.unit_id != target.unit_id:
         raise PermissionDenied
@@ -136,7 +175,7 @@ def sign(*, actor: User, target: Target, key: signatures.Pkcs12Key | signatures.
     PermissionDenied without approve_dossier and the sign permission or across units;
     CivilSigningError when already signed; SigningError for a refused key, PIN or
     certificate. Nothing is stored then."""
-    _check(actor, SIGN_PERMISSION, target)
+    _check(actor, SIGN_PERMISSIONS, target)
     if not _signable(target):
         raise CivilSigningError(
             _(
@@ -196,7 +235,7 @@ def sign(*, actor: User, target: Target, key: signatures.Pkcs12Key | signatures.
 def seal(*, actor: User, target: Target, key: signatures.Pkcs12Key | signatures.TokenKey):
     """The organisation's signature on the signed certificate or copy (Đ14.3, Đ17.2); the
     signed file then becomes the result of the dossier it came from, if any."""
-    _check(actor, SEAL_PERMISSION, target)
+    _check(actor, SEAL_PERMISSIONS, target)
     document = signed_document(target)
     what, stem = _describe(target)
     if document is None:

@@ -30,7 +30,7 @@ from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
 from xaso.core.exceptions import DomainError
 from xaso.core.models import User
-from xaso.signatures import services as signatures
+from xaso.signatures import seal_queue
 from xaso.signatures.forms import SigningKeyForm
 
 
@@ -38,9 +38,9 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _require(user: User, permission: str) -> None:
-    """The step's permission, and the right to use a signing key (leader, văn thư)."""
-    if not user.has_perm(permission) or not user.has_perm(signatures.SIGN_PERMISSION):
+def _require(user: User, permissions: tuple[str, ...]) -> None:
+    """The step's permissions: the leader's with his key, or the văn thư's seal."""
+    if not all(user.has_perm(permission) for permission in permissions):
         raise PermissionDenied
 
 
@@ -97,13 +97,13 @@ def _step(
 @require_POST
 def certificate_sign(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    _require(actor, signing.SIGN_PERMISSION)
+    _require(actor, signing.SIGN_PERMISSIONS)
     entry = _entry(actor, pk)
     return _step(
         request,
         target=entry,
         perform=signing.sign,
-        success=_("Đã ký số. Công chức tư pháp – hộ tịch sẽ ký số của cơ quan."),
+        success=_("Đã ký số. Văn thư sẽ ký số của cơ quan."),
         back=redirect("civil_registry:entry_detail", pk=entry.pk),
     )
 
@@ -114,14 +114,17 @@ def certificate_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_seal(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    _require(actor, signing.SEAL_PERMISSION)
-    entry = _entry(actor, pk)
+    entry = signing.target_for_sealer(actor=actor, model=CivilEntry, pk=pk)
     return _step(
         request,
         target=entry,
         perform=signing.seal,
         success=_("Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số."),
-        back=redirect("civil_registry:entry_detail", pk=entry.pk),
+        back=seal_queue.after_seal(
+            request,
+            redirect("civil_registry:entry_detail", pk=entry.pk),
+            may_open_fallback=services.can_view_registers(actor),
+        ),
     )
 
 
@@ -131,13 +134,13 @@ def certificate_seal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def extract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    _require(actor, signing.SIGN_PERMISSION)
+    _require(actor, signing.SIGN_PERMISSIONS)
     copy = _copy(actor, pk)
     return _step(
         request,
         target=copy,
         perform=signing.sign,
-        success=_("Đã ký số. Công chức tư pháp – hộ tịch sẽ ký số của cơ quan."),
+        success=_("Đã ký số. Văn thư sẽ ký số của cơ quan."),
         back=redirect("civil_registry:extract_copy_detail", pk=copy.pk),
     )
 
@@ -148,14 +151,17 @@ def extract_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def extract_seal(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
-    _require(actor, signing.SEAL_PERMISSION)
-    copy = _copy(actor, pk)
+    copy = signing.target_for_sealer(actor=actor, model=ExtractCopy, pk=pk)
     return _step(
         request,
         target=copy,
         perform=signing.seal,
         success=_("Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số."),
-        back=redirect("civil_registry:extract_copy_detail", pk=copy.pk),
+        back=seal_queue.after_seal(
+            request,
+            redirect("civil_registry:extract_copy_detail", pk=copy.pk),
+            may_open_fallback=services.can_view_registers(actor),
+        ),
     )
 
 
@@ -188,19 +194,23 @@ def _signed_file(target: CivilEntry | ExtractCopy) -> FileResponse:
     )
 
 
+def _signed_target(actor: User, model: type[CivilEntry | ExtractCopy], pk: int):
+    """Staff who read the registers get the entry or copy they may read; the văn thư, who
+    does not, only her own unit's one, for its signed file."""
+    if services.can_view_registers(actor):
+        if model is CivilEntry:
+            return services.get_entry_for(user=actor, pk=pk)
+        return services.get_extract_copy_for(user=actor, pk=pk)
+    return signing.target_for_sealer(actor=actor, model=model, pk=pk)
+
+
 @login_required
 @require_GET
 def certificate_signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    actor = _actor(request)
-    if not services.can_view_registers(actor):
-        raise PermissionDenied
-    return _signed_file(services.get_entry_for(user=actor, pk=pk))
+    return _signed_file(_signed_target(_actor(request), CivilEntry, pk))
 
 
 @login_required
 @require_GET
 def extract_signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    actor = _actor(request)
-    if not services.can_view_registers(actor):
-        raise PermissionDenied
-    return _signed_file(services.get_extract_copy_for(user=actor, pk=pk))
+    return _signed_file(_signed_target(_actor(request), ExtractCopy, pk))

@@ -10,3 +10,4 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from xaso.dossiers import dashboard_widgets  # noqa: F401  (home-page widget)
         from xaso.dossiers import navigation  # noqa: F401  (menu entries)
+        from xaso.dossiers import seal_sources  # noqa: F401  (the văn thư's queue)

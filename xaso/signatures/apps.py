@@ -8,4 +8,5 @@ class SignaturesConfig(AppConfig):
     verbose_name = _("Chữ ký số")
 
     def ready(self) -> None:
+        from xaso.signatures import dashboard_widgets  # noqa: F401  (home-page widget)
         from xaso.signatures import navigation  # noqa: F401  (menu entries)

@@ -102,7 +102,12 @@ class UserCertificate(models.Model):
                 fields=["user", "fingerprint_sha256"], name="user_certificate_unique"
             )
         ]
-        permissions = [("sign_documents", _("Ký số văn bản"))]
+        permissions = [
+            ("sign_documents", _("Ký số văn bản")),
+            # The organisation's digital signature (the red seal), kept by the văn thư
+            # (ND 30/2020 Đ14.3, Đ17.2).
+            ("seal_for_organisation", _("Ký số của cơ quan, tổ chức (văn thư)")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.common_name} ({self.fingerprint_sha256[:16]})"

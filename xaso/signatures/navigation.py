@@ -12,6 +12,15 @@ register_nav_item(
 )
 register_nav_item(
     NavItem(
+        _("Chờ ký số của cơ quan"),
+        "signatures:seal_queue",
+        "signatures.seal_for_organisation",
+        SECTION,
+        59,
+    )
+)
+register_nav_item(
+    NavItem(
         _("Kiểm tra chữ ký số"), "signatures:verify", "signatures.verify_signatures", SECTION, 61
     )
 )

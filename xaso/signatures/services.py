@@ -71,6 +71,7 @@ __all__ = [
 MANAGE_ANCHORS_PERMISSION = "signatures.manage_trust_anchors"
 VERIFY_PERMISSION = "signatures.verify_signatures"
 SIGN_PERMISSION = "signatures.sign_documents"
+SEAL_PERMISSION = "signatures.seal_for_organisation"
 
 
 # --- signing ---------------------------------------------------------------------------

@@ -15,4 +15,5 @@ urlpatterns = [
     path("chung-thu-cua-toi/", views.my_certificates, name="my_certificates"),
     path("chung-thu-cua-toi/<int:pk>/go/", views.certificate_remove, name="certificate_remove"),
     path("ky/", views.sign, name="sign"),
+    path("cho-ky-so-co-quan/", views.seal_queue_page, name="seal_queue"),
 ]

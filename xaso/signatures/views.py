@@ -26,11 +26,13 @@ from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.core.tenancy import get_readable_or_404
 from xaso.core.tenancy import get_writable_or_404
+from xaso.signatures import seal_queue
 from xaso.signatures import selectors
 from xaso.signatures import services
 from xaso.signatures.forms import CertificateUploadForm
 from xaso.signatures.forms import PdfUploadForm
 from xaso.signatures.forms import SignForm
+from xaso.signatures.forms import SigningKeyForm
 from xaso.signatures.models import TrustAnchor
 from xaso.signatures.models import UserCertificate
 from xaso.signatures.models import VerificationRecord
@@ -273,3 +275,26 @@ def sign(request: HttpRequest) -> HttpResponse:
         unit_name = unit_name[:1].lower() + unit_name[1:]
         form = SignForm(initial={"copying_organisation": f"UBND {unit_name}"})
     return render(request, "signatures/sign.html", {"form": form})
+
+
+# --- the văn thư's queue ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def seal_queue_page(request: HttpRequest) -> HttpResponse:
+    """Files of the unit signed by the competent person, waiting for the organisation's
+    signature; each item's form posts to the app that owns the file."""
+    actor = _actor(request)
+    _require(actor, services.SEAL_PERMISSION)
+    items = seal_queue.pending_seals(actor)
+    return render(
+        request,
+        "signatures/seal_queue.html",
+        {
+            # One key form per item, with ids of its own (several forms on one page).
+            "rows": [(item, SigningKeyForm(auto_id=f"id_{item.key}_%s")) for item in items],
+            "from_field": seal_queue.FROM_QUEUE_FIELD,
+            "from_value": seal_queue.FROM_QUEUE_VALUE,
+        },
+    )

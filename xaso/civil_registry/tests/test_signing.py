@@ -1,5 +1,5 @@
 """Digital signing of civil-status certificates and extract copies (ND 30/2020 Đ5): the
-leader signs with a .p12 (PKCS#12), the justice–civil status official adds the
+leader signs with a .p12 (PKCS#12), the văn thư (a plain clerk, from her queue) adds the
 organisation's signature; the signed PDF is kept with the entry or the copy, becomes the
 dossier's result, and pyHanko (another process) and the public page find it valid."""
 
@@ -42,24 +42,22 @@ def _offline():
 
 
 @pytest.fixture
-def registrar(commune, make_staff):
-    """The organisation's signature needs the civil registry permission and the right to
-    sign (the văn thư's): a justice–civil status official who is also the clerk."""
-    return make_staff(commune, "justice_civil_status", "clerk", username="tuphap_vanthu")
-
-
-@pytest.fixture
-def keys(demo_pki, chairman, registrar):
-    """Every unit trusts the test CA; the chairman registered his certificate, the
-    registrar the organisation's."""
+def keys(demo_pki, softhsm_token, chairman, clerk):
+    """Every unit trusts the test CA; the chairman registered his certificate, the văn thư
+    (a plain clerk) the organisation's, in a .p12 and on a token."""
     for ca in (demo_pki.root, demo_pki.sub):
         signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
     signatures.register_user_certificate(
         actor=chairman, data=pki.pem(demo_pki.chairman.certificate)
     )
     signatures.register_user_certificate(
-        actor=registrar, data=pki.pem(demo_pki.organisation.certificate)
+        actor=clerk, data=pki.pem(demo_pki.organisation.certificate)
     )
+    signatures.register_user_certificate(
+        actor=clerk, data=pki.pem(softhsm_token.organisation.certificate)
+    )
+    demo_pki.organisation_token = softhsm_token.organisation
+    demo_pki.pin = softhsm_token.pin
     return demo_pki
 
 
@@ -121,22 +119,23 @@ def _validate_in_other_process(tmp_path, pdf: bytes, demo_pki) -> list[tuple[str
     return [(line.split(":")[0], line.split(":")[-1]) for line in lines]
 
 
-def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
-    client_as, copy, chairman, registrar, keys, commune, tmp_path
+def test_extract_copy_signed_by_leader_and_sealed_from_the_clerks_queue_reaches_the_applicant(
+    client_as, copy, chairman, clerk, justice_official, keys, commune, tmp_path
 ):
     page_url = reverse("civil_registry:extract_copy_detail", args=[copy.pk])
+    queue_url = reverse("signatures:seal_queue")
+    pdf_url = reverse("civil_registry:extract_signed_pdf", args=[copy.pk])
+    seal_url = reverse("civil_registry:extract_seal", args=[copy.pk])
     page = client_as(chairman).get(page_url).content.decode()
     assert "Ký số trích lục (người có thẩm quyền)" in page
-    assert "Ký số của cơ quan" not in client_as(registrar).get(page_url).content.decode()
+    assert 'id="seal-queue-empty"' in client_as(clerk).get(queue_url).content.decode()
 
     response = client_as(chairman).post(
         reverse("civil_registry:extract_sign", args=[copy.pk]),
         p12_post(keys.chairman_p12),
         follow=True,
     )
-    assert "Đã ký số. Công chức tư pháp – hộ tịch sẽ ký số của cơ quan." in (
-        response.content.decode()
-    )
+    assert "Đã ký số. Văn thư sẽ ký số của cơ quan." in response.content.decode()
     document = SignedCivilDocument.objects.get(extract_copy=copy)
     assert (document.signed_by, document.sealed_at) == (chairman, None)
     first = _read(document.file)
@@ -146,25 +145,56 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
     )
     assert placed is not None
 
-    response = client_as(registrar).post(
-        reverse("civil_registry:extract_seal", args=[copy.pk]),
-        p12_post(keys.organisation_p12),
+    # The justice–civil status official sees it waits for the văn thư, and cannot seal.
+    page = client_as(justice_official).get(page_url).content.decode()
+    assert 'id="seal-waits-for-clerk"' in page
+    assert 'id="ky-so-co-quan"' not in page
+    assert (
+        client_as(justice_official).post(seal_url, p12_post(keys.organisation_p12)).status_code
+        == 403
+    )
+
+    # The văn thư's queue: the dossier, what, who signed and when, the signed PDF.
+    queue = client_as(clerk).get(queue_url).content.decode()
+    assert copy.dossier.code in queue
+    assert f"Bản sao trích lục số {copy.serial_number}/{copy.year}" in queue
+    assert "Người có thẩm quyền Trần Văn Chủ Tịch đã ký số lúc" in queue
+    assert pdf_url in queue
+    assert seal_url in queue
+    download = client_as(clerk).get(pdf_url)
+    assert b"".join(download.streaming_content) == first
+    # That file only: the registers stay out of her reach.
+    assert client_as(clerk).get(page_url).status_code == 403
+
+    response = client_as(clerk).post(
+        seal_url,
+        {
+            "method": "token",
+            "token_label": keys.organisation_token.token_label,
+            "pin": keys.pin,
+            "from": "seal_queue",
+        },
         follow=True,
     )
+    assert response.redirect_chain[-1][0] == queue_url
     html = response.content.decode()
     assert "Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số." in html
-    assert "Tất cả 2 chữ ký số đều hợp lệ" in html
-    assert "đủ hai chữ ký số" in html
+    assert copy.dossier.code not in html
+    assert 'id="seal-queue-empty"' in html
     document.refresh_from_db()
-    assert document.sealed_by == registrar
+    assert document.sealed_by == clerk
     assert document.file.name.endswith(f"ban-sao-trich-luc-{copy.year}-{copy.serial_number}.pdf")
+    # The copy's page shows both signatures and the stored report.
+    page = client_as(justice_official).get(page_url).content.decode()
+    assert "Tất cả 2 chữ ký số đều hợp lệ" in page
+    assert "đủ hai chữ ký số" in page
     signed = _read(document.file)
     # The organisation signs in an incremental update: the leader's revision is kept.
     assert signed.startswith(first)
     report = signatures.verify_pdf(signed, unit=commune)
     assert [(s.field_name, s.signer_name, s.ok) for s in report.signatures] == [
         ("signer-1", "Trần Văn Chủ Tịch", True),
-        ("organisation-1", "UBND xã Quỳ Châu", True),
+        ("organisation-1", "UBND xã Quỳ Châu (token)", True),
     ]
     assert _validate_in_other_process(tmp_path, signed, keys) == [
         ("organisation-1", "VALID"),
@@ -174,12 +204,10 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
     # The dossier's result is the signed copy: what the applicant receives.
     result = Result.objects.get(dossier=copy.dossier)
     assert _read(result.file) == signed
-    assert (result.signed_by, result.sealed_by) == (chairman, registrar)
+    assert (result.signed_by, result.sealed_by) == (chairman, clerk)
     assert result.verification.is_valid is True
     # Staff download it from the copy's page.
-    download = client_as(registrar).get(
-        reverse("civil_registry:extract_signed_pdf", args=[copy.pk])
-    )
+    download = client_as(justice_official).get(pdf_url)
     assert b"".join(download.streaming_content) == signed
 
     upload = SimpleUploadedFile("trich-luc.pdf", signed, content_type="application/pdf")
@@ -190,7 +218,7 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
 
 
 def test_certificate_of_an_entry_becomes_the_registration_result(
-    client_as, entry, chairman, registrar, keys, commune
+    client_as, entry, chairman, clerk, keys, commune
 ):
     url = reverse("civil_registry:entry_detail", args=[entry.pk])
     assert "Ký số trích lục (người có thẩm quyền)" in client_as(chairman).get(url).content.decode()
@@ -199,13 +227,22 @@ def test_certificate_of_an_entry_becomes_the_registration_result(
         target=entry,
         key=signatures.Pkcs12Key(data=keys.chairman_p12, passphrase=PASSPHRASE),
     )
-    response = client_as(registrar).post(
+    assert (
+        entry.dossier.code
+        in client_as(clerk).get(reverse("signatures:seal_queue")).content.decode()
+    )
+    # Posted from elsewhere, she still lands on her queue (she cannot open the entry).
+    response = client_as(clerk).post(
         reverse("civil_registry:certificate_seal", args=[entry.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
     )
-    assert "Tất cả 2 chữ ký số đều hợp lệ" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("signatures:seal_queue")
+    assert "Đã ký số của cơ quan; người yêu cầu nhận bản điện tử đã ký số." in (
+        response.content.decode()
+    )
     document = SignedCivilDocument.objects.get(entry=entry)
+    assert document.verification.is_valid is True
     signed = _read(document.file)
     assert [s.signer_name for s in signatures.verify_pdf(signed, unit=commune).signatures] == [
         "Trần Văn Chủ Tịch",
@@ -236,9 +273,9 @@ def test_certificate_not_registered_to_the_signer_is_refused(client_as, copy, ch
 
 
 def test_already_signed_and_seal_before_signature_are_refused(
-    client_as, copy, chairman, registrar, keys
+    client_as, copy, chairman, clerk, keys
 ):
-    response = client_as(registrar).post(
+    response = client_as(clerk).post(
         reverse("civil_registry:extract_seal", args=[copy.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -256,10 +293,10 @@ def test_already_signed_and_seal_before_signature_are_refused(
     )
     assert "đã được Trần Văn Chủ Tịch ký số lúc" in response.content.decode()
     organisation = signatures.Pkcs12Key(data=keys.organisation_p12, passphrase=PASSPHRASE)
-    signing.seal(actor=registrar, target=copy, key=organisation)
+    signing.seal(actor=clerk, target=copy, key=organisation)
     sealed = SignedCivilDocument.objects.get()
     assert sealed.file.name != name
-    response = client_as(registrar).post(
+    response = client_as(clerk).post(
         reverse("civil_registry:extract_seal", args=[copy.pk]),
         p12_post(keys.organisation_p12),
         follow=True,
@@ -273,7 +310,6 @@ def test_signing_routes_are_isolated(
     entry,
     chairman,
     other_chairman,
-    registrar,
     justice_official,
     clerk,
     other_justice_official,
@@ -283,13 +319,11 @@ def test_signing_routes_are_isolated(
     keys,
 ):
     empty_key = {"method": "pkcs12", "passphrase": ""}
-    other_registrar = make_staff(
-        identified_other_commune, "justice_civil_status", "clerk", username="tuphap_vanthu_khac"
-    )
+    other_clerk = make_staff(identified_other_commune, "clerk", username="vanthu_khac")
     cases = []
     for name, target in (("certificate", entry), ("extract", copy)):
         url = reverse(f"civil_registry:{name}_sign", args=[target.pk])
-        # The registrar signs as the organisation, never for the competent person.
+        # The văn thư signs as the organisation, never for the competent person.
         cases.extend(
             IsolationCase(
                 url=url,
@@ -300,22 +334,22 @@ def test_signing_routes_are_isolated(
                 other_unit=other_chairman,
                 allowed_status=302,
             )
-            for wrong_role in (registrar, clerk)
+            for wrong_role in (clerk, justice_official)
         )
         url = reverse(f"civil_registry:{name}_seal", args=[target.pk])
-        # The leader, the official without the right to sign, the văn thư without the
-        # civil registry permission.
+        # Neither the leader nor the official who keeps the registers holds the
+        # organisation's key.
         cases.extend(
             IsolationCase(
                 url=url,
                 method="post",
                 data=empty_key,
-                allowed=registrar,
+                allowed=clerk,
                 wrong_role=wrong_role,
-                other_unit=other_registrar,
+                other_unit=other_clerk,
                 allowed_status=302,
             )
-            for wrong_role in (chairman, justice_official, clerk)
+            for wrong_role in (chairman, justice_official)
         )
     cases.append(
         IsolationCase(
@@ -329,13 +363,15 @@ def test_signing_routes_are_isolated(
     for case in cases:
         assert_isolation(case)
     assert not SignedCivilDocument.objects.exists()
-    # The signed files: 404 before signing, then served to the unit's staff only.
+    # The signed files: 404 before signing, then served to the unit's staff who read the
+    # registers and to its văn thư only.
     leader_key = signatures.Pkcs12Key(data=keys.chairman_p12, passphrase=PASSPHRASE)
     for name, target in (("certificate", entry), ("extract", copy)):
         url = reverse(f"civil_registry:{name}_signed_pdf", args=[target.pk])
-        client = Client()
-        client.force_login(justice_official)
-        assert client.get(url).status_code == 404
+        for reader in (justice_official, clerk):
+            client = Client()
+            client.force_login(reader)
+            assert client.get(url).status_code == 404
         signing.sign(actor=chairman, target=target, key=leader_key)
         assert_isolation(
             IsolationCase(
@@ -346,3 +382,23 @@ def test_signing_routes_are_isolated(
                 allowed_status=200,
             )
         )
+        assert_isolation(
+            IsolationCase(
+                url=url,
+                allowed=clerk,
+                wrong_role=land_official,
+                other_unit=other_clerk,
+                allowed_status=200,
+            )
+        )
+    # The queue lists the unit's two signed files, never to another unit's văn thư.
+    assert_isolation(
+        IsolationCase(
+            url=reverse("signatures:seal_queue"),
+            allowed=clerk,
+            wrong_role=justice_official,
+            other_unit=other_clerk,
+            other_unit_status=200,
+            hidden_text=entry.dossier.code,
+        )
+    )

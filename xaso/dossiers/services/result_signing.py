@@ -1,7 +1,8 @@
 """Digital signing of a one-stop result (ND 30/2020 Đ5, PL I): the leader who approves the
 result (the competent person) signs the recorded PDF with his token or .p12 (blue signer
-image), then the one-stop desk adds the organisation's signature (red seal over the left
-third of the signer's image). The applicant then receives the signed PDF: `Result.file`
+image), then the văn thư adds the organisation's signature (red seal over the left third of
+the signer's image; ND 30/2020 Đ14.3, Đ17.2), from the dossier page or her queue of files
+waiting for it (xaso.signatures.seal_queue). The applicant then receives the signed PDF: `Result.file`
 becomes it, the recorded PDF stays in `Result.original_file`.
 
 A paper result (a scan, or a PDF nobody signs here) is returned as before. Signing is slow
@@ -16,6 +17,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +35,10 @@ from xaso.signatures import services as signatures
 from xaso.signatures.models import VerificationRecord
 
 SIGN_PERMISSION = "dossiers.approve_dossier"
-SEAL_PERMISSION = "dossiers.return_result"
+# The leader signs with his own key: he approves the dossier and may sign. The
+# organisation's signature is the văn thư's alone; she needs no access to the dossier.
+SIGN_PERMISSIONS = (SIGN_PERMISSION, signatures.SIGN_PERMISSION)
+SEAL_PERMISSIONS = (signatures.SEAL_PERMISSION,)
 # An uploaded result has no signature field: box 7c where most decisions and certificates
 # have it, the right half of the last page above the bottom margin (PDF points).
 SIGNER_BOX = (330.0, 120.0, 480.0, 190.0)
@@ -62,10 +67,9 @@ def _read(result: Result) -> bytes:
         return handle.read()
 
 
-def _has_permission(actor: User, permission: str, dossier: Dossier) -> bool:
+def _has_permission(actor: User, permissions: tuple[str, ...], dossier: Dossier) -> bool:
     return (
-        actor.has_perm(permission)
-        and actor.has_perm(signatures.SIGN_PERMISSION)
+        all(actor.has_perm(permission) for permission in permissions)
         and actor.unit_id is not None
         and actor.unit_id == dossier.unit_id
     )
@@ -75,7 +79,7 @@ def can_sign(actor: User, dossier: Dossier) -> bool:
     """Whether the page offers `actor` the leader's signing form for `dossier`'s result."""
     result = Result.objects.filter(dossier=dossier).first()
     return (
-        _has_permission(actor, SIGN_PERMISSION, dossier)
+        _has_permission(actor, SIGN_PERMISSIONS, dossier)
         and not dossier.is_closed
         and result is not None
         and result.signed_at is None
@@ -87,7 +91,7 @@ def can_seal(actor: User, dossier: Dossier) -> bool:
     """Whether the page offers `actor` the organisation's signing form."""
     result = Result.objects.filter(dossier=dossier).first()
     return (
-        _has_permission(actor, SEAL_PERMISSION, dossier)
+        _has_permission(actor, SEAL_PERMISSIONS, dossier)
         and not dossier.is_closed
         and result is not None
         and result.signed_at is not None
@@ -95,8 +99,8 @@ def can_seal(actor: User, dossier: Dossier) -> bool:
     )
 
 
-def _check(actor: User, dossier: Dossier, permission: str) -> None:
-    if not actor.has_perm(permission) or not actor.has_perm(signatures.SIGN_PERMISSION):
+def _check(actor: User, dossier: Dossier, permissions: tuple[str, ...]) -> None:
+    if not all(actor.has_perm(permission) for permission in permissions):
         raise PermissionDenied
     if actor.unit_id is None or actor.unit_id != dossier.unit_id:
         raise PermissionDenied
@@ -190,7 +194,7 @@ def sign_result(
     ResultSigningError for a paper result, a file that is not a PDF, a file already signed,
     a closed dossier; SigningError for a refused key, PIN or certificate. Nothing changes
     then."""
-    _check(actor, dossier, SIGN_PERMISSION)
+    _check(actor, dossier, SIGN_PERMISSIONS)
     result = _result_of(dossier)
     if result.signed_at is not None:
         raise ResultSigningError(
@@ -241,10 +245,11 @@ def sign_result(
 def seal_result(
     *, actor: User, dossier: Dossier, key: signatures.Pkcs12Key | signatures.TokenKey
 ) -> Result:
-    """The one-stop desk adds the organisation's signature (red seal over the left third of
-    the signer's image) to the signed result. Refused like sign_result; also before the
-    competent person signed, and when the organisation already signed."""
-    _check(actor, dossier, SEAL_PERMISSION)
+    """The văn thư adds the organisation's signature (red seal over the left third of the
+    signer's image) to the signed result. PermissionDenied without the seal permission or
+    across units; refused like sign_result; also before the competent person signed, and
+    when the organisation already signed."""
+    _check(actor, dossier, SEAL_PERMISSIONS)
     result = _result_of(dossier)
     if result.signed_at is None:
         raise ResultSigningError(
@@ -272,6 +277,45 @@ def seal_result(
             signed=signed,
             stage="sealed",
         )
+
+
+def results_awaiting_seal(actor: User) -> list[Result]:
+    """Results of `actor`'s unit signed by the competent person and waiting for the
+    organisation's signature (open dossiers only), oldest signature first; none for who
+    may not seal."""
+    if actor.unit_id is None or not all(actor.has_perm(p) for p in SEAL_PERMISSIONS):
+        return []
+    return list(
+        Result.objects.filter(
+            dossier__unit_id=actor.unit_id,
+            signed_at__isnull=False,
+            sealed_at__isnull=True,
+        )
+        .exclude(dossier__status__in=Dossier.CLOSED_STATUSES)
+        .select_related("dossier", "dossier__procedure", "signed_by")
+        .order_by("signed_at", "pk")
+    )
+
+
+def signed_result_for_sealer(*, actor: User, pk: int) -> Result:
+    """The signed result of dossier `pk` for who adds the organisation's signature: only
+    that file, not the dossier. PermissionDenied without the seal permission; Http404 for
+    another unit's dossier, or a result nobody signed yet."""
+    if not all(actor.has_perm(permission) for permission in SEAL_PERMISSIONS):
+        raise PermissionDenied
+    result = (
+        Result.objects.filter(
+            dossier_id=pk,
+            dossier__unit_id=actor.unit_id,
+            signed_at__isnull=False,
+        )
+        .exclude(file="")
+        .select_related("dossier")
+        .first()
+    )
+    if actor.unit_id is None or result is None:
+        raise Http404
+    return result
 
 
 def attach_signed_result(

@@ -37,23 +37,19 @@ def _offline():
 
 
 @pytest.fixture
-def desk_clerk(commune, make_staff):
-    """The organisation's signature needs the one-stop return permission and the right to
-    sign (the văn thư's): a clerk who also serves at the one-stop desk."""
-    return make_staff(commune, "counter_officer", "clerk", username="motcua_vanthu")
-
-
-@pytest.fixture
-def keys(demo_pki, softhsm_token, chairman, desk_clerk):
+def keys(demo_pki, softhsm_token, chairman, clerk):
     """Every unit trusts the test CA; the chairman registered his token's certificate, the
-    desk's clerk the organisation's (.p12)."""
+    văn thư (a plain clerk) the organisation's, on a token and in a .p12."""
     for ca in (demo_pki.root, demo_pki.sub):
         signatures.import_trust_anchor(actor=None, data=pki.pem(ca.certificate), for_all_units=True)
     signatures.register_user_certificate(
         actor=chairman, data=pki.pem(softhsm_token.token.certificate)
     )
     signatures.register_user_certificate(
-        actor=desk_clerk, data=pki.pem(demo_pki.organisation.certificate)
+        actor=clerk, data=pki.pem(softhsm_token.organisation.certificate)
+    )
+    signatures.register_user_certificate(
+        actor=clerk, data=pki.pem(demo_pki.organisation.certificate)
     )
     return softhsm_token
 
@@ -79,6 +75,16 @@ def ready_dossier(dossier, justice_official, chairman):
 
 def token_post(keys, pin: str | None = None) -> dict:
     return {"method": "token", "token_label": keys.token.token_label, "pin": pin or keys.pin}
+
+
+def organisation_token_post(keys) -> dict:
+    """The organisation's token, posted from the văn thư's queue."""
+    return {
+        "method": "token",
+        "token_label": keys.organisation.token_label,
+        "pin": keys.pin,
+        "from": "seal_queue",
+    }
 
 
 def p12_post(data: bytes, passphrase: str = PASSPHRASE) -> dict:
@@ -123,11 +129,11 @@ def _validate_in_other_process(tmp_path, pdf: bytes, demo_pki) -> str:
     return completed.stdout + completed.stderr
 
 
-def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pdf(
+def test_leader_signs_with_token_clerk_seals_from_her_queue_and_the_applicant_gets_it(
     client_as,
     ready_dossier,
     chairman,
-    desk_clerk,
+    clerk,
     counter_officer,
     keys,
     demo_pki,
@@ -136,15 +142,22 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
 ):
     dossier = ready_dossier
     url = reverse("dossiers:dossier_detail", args=[dossier.pk])
+    queue_url = reverse("signatures:seal_queue")
+    pdf_url = reverse("dossiers:result_signed_pdf", args=[dossier.pk])
     page = client_as(chairman).get(url).content.decode()
     assert "Ký số kết quả (người có thẩm quyền)" in page
-    # The desk sees no seal form before the leader signed.
-    assert "Ký số của cơ quan vào kết quả" not in client_as(desk_clerk).get(url).content.decode()
+    # Nothing waits for the organisation's signature before the leader signed.
+    queue = client_as(clerk).get(queue_url).content.decode()
+    assert 'id="seal-queue-empty"' in queue
+    assert dossier.code not in queue
+    assert client_as(clerk).get(pdf_url).status_code == 404
 
     response = client_as(chairman).post(
         reverse("dossiers:result_sign", args=[dossier.pk]), token_post(keys), follow=True
     )
-    assert "Đã ký số kết quả." in response.content.decode()
+    assert "Đã ký số kết quả. Văn thư sẽ ký số của cơ quan trước khi trả." in (
+        response.content.decode()
+    )
     result = Result.objects.get(dossier=dossier)
     assert (result.signed_by, result.sealed_at) == (chairman, None)
     assert result.original_file.name.endswith("kq.pdf")
@@ -152,36 +165,61 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
     assert result_signing.downloadable_result(dossier) is None
     with pytest.raises(results.ResultMissingError, match="chưa có chữ ký số của cơ quan"):
         results.return_result(
-            actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+            actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
         )
 
-    page = client_as(desk_clerk).get(url).content.decode()
-    assert "Ký số của cơ quan vào kết quả" in page
-    # A desk officer without the right to sign is told who adds the organisation's signature.
+    # The desk officer is told the văn thư adds the organisation's signature, and cannot.
     page = client_as(counter_officer).get(url).content.decode()
     assert 'id="seal-needs-signer"' in page
     assert "Ký số của cơ quan vào kết quả" not in page
-    response = client_as(desk_clerk).post(
+    refused = client_as(counter_officer).post(
+        reverse("dossiers:result_seal", args=[dossier.pk]), p12_post(demo_pki.organisation_p12)
+    )
+    assert refused.status_code == 403
+    assert client_as(counter_officer).get(queue_url).status_code == 403
+
+    # The văn thư's queue: the dossier, what, who signed and when, the signed PDF.
+    queue = client_as(clerk).get(queue_url).content.decode()
+    assert dossier.code in queue
+    assert "Số 12/GCN-UBND: Giấy chứng nhận" in queue
+    assert "Người có thẩm quyền Trần Văn Chủ Tịch đã ký số lúc" in queue
+    assert pdf_url in queue
+    assert reverse("dossiers:result_seal", args=[dossier.pk]) in queue
+    download = client_as(clerk).get(pdf_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == _read(result.file)
+    # That file only: the dossier stays out of her reach.
+    assert client_as(clerk).get(url).status_code == 403
+
+    response = client_as(clerk).post(
         reverse("dossiers:result_seal", args=[dossier.pk]),
-        p12_post(demo_pki.organisation_p12),
+        organisation_token_post(keys),
         follow=True,
     )
+    assert response.redirect_chain[-1][0] == queue_url
     html = response.content.decode()
     assert "Đã ký số của cơ quan vào kết quả" in html
-    # The stored report is on the dossier page.
-    assert "Tất cả 2 chữ ký số đều hợp lệ" in html
-    assert "đủ hai chữ ký số" in html
+    # Sealed, it left the queue.
+    assert dossier.code not in html
+    assert 'id="seal-queue-empty"' in html
     result.refresh_from_db()
-    assert result.sealed_by == desk_clerk
+    assert result.sealed_by == clerk
     assert result.verification.is_valid is True
     assert result.verification.signature_count == 2
     assert result.file.name.endswith(f"ket-qua-{dossier.code}-ban-dien-tu.pdf")
+
+    # The desk sees both signatures, the stored report, and the result ready to return.
+    page = client_as(counter_officer).get(url).content.decode()
+    assert "Tất cả 2 chữ ký số đều hợp lệ" in page
+    assert "đủ hai chữ ký số" in page
+    assert reverse("dossiers:result_return", args=[dossier.pk]) in page
+    assert 'id="seal-needs-signer"' not in page
 
     signed = _read(result.file)
     report = signatures.verify_pdf(signed, unit=commune)
     assert [(s.field_name, s.signer_name, s.ok) for s in report.signatures] == [
         ("signer-1", "Trần Văn Chủ Tịch (token)", True),
-        ("organisation-1", "UBND xã Quỳ Châu", True),
+        ("organisation-1", "UBND xã Quỳ Châu (token)", True),
     ]
     output = _validate_in_other_process(tmp_path, signed, demo_pki)
     lines = sorted(line for line in output.splitlines() if ":" in line)
@@ -198,7 +236,7 @@ def test_leader_signs_with_token_desk_seals_and_the_applicant_gets_the_signed_pd
 
     # Returned at the desk: the signed file stays the dossier's result.
     results.return_result(
-        actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+        actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
     )
     assert _read(Result.objects.get(dossier=dossier).file) == signed
     # Online: the lookup (code + 4 digits) offers the signed file for download.
@@ -242,7 +280,7 @@ def test_missing_token_changes_nothing(client_as, ready_dossier, chairman, keys)
 
 
 def test_scanned_result_is_not_signed_and_returns_on_paper(
-    client_as, dossier, justice_official, chairman, desk_clerk, keys
+    client_as, dossier, justice_official, chairman, counter_officer, keys
 ):
     dossier = bring_to_result_ready(dossier, processed_by=justice_official, approved_by=chairman)
     _record(dossier, chairman, PNG, "kq.png")
@@ -254,14 +292,14 @@ def test_scanned_result_is_not_signed_and_returns_on_paper(
     assert Result.objects.get(dossier=dossier).signed_at is None
     # The paper path: returned without any digital signature.
     results.return_result(
-        actor=desk_clerk, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
+        actor=counter_officer, dossier=dossier, returned_to="Nguyễn Thị An", method="desk"
     )
     dossier.refresh_from_db()
     assert dossier.status == "returned"
 
 
 def test_already_signed_is_refused_clearly(
-    client_as, ready_dossier, chairman, desk_clerk, keys, demo_pki
+    client_as, ready_dossier, chairman, clerk, keys, demo_pki
 ):
     token = signatures.TokenKey(token_label=keys.token.token_label, pin=keys.pin)
     result_signing.sign_result(actor=chairman, dossier=ready_dossier, key=token)
@@ -271,10 +309,10 @@ def test_already_signed_is_refused_clearly(
     )
     assert "Kết quả đã được Trần Văn Chủ Tịch ký số lúc" in response.content.decode()
     organisation = signatures.Pkcs12Key(data=demo_pki.organisation_p12, passphrase=PASSPHRASE)
-    result_signing.seal_result(actor=desk_clerk, dossier=ready_dossier, key=organisation)
+    result_signing.seal_result(actor=clerk, dossier=ready_dossier, key=organisation)
     sealed_name = Result.objects.get(dossier=ready_dossier).file.name
     assert sealed_name != signed_name
-    response = client_as(desk_clerk).post(
+    response = client_as(clerk).post(
         reverse("dossiers:result_seal", args=[ready_dossier.pk]),
         p12_post(demo_pki.organisation_p12),
         follow=True,
@@ -306,9 +344,9 @@ def test_pdf_signed_outside_is_not_signed_again(
 
 
 def test_seal_before_the_leaders_signature_is_refused(
-    client_as, ready_dossier, desk_clerk, keys, demo_pki
+    client_as, ready_dossier, clerk, keys, demo_pki
 ):
-    response = client_as(desk_clerk).post(
+    response = client_as(clerk).post(
         reverse("dossiers:result_seal", args=[ready_dossier.pk]),
         p12_post(demo_pki.organisation_p12),
         follow=True,
@@ -330,7 +368,6 @@ def test_signing_routes_are_isolated(
     name,
     ready_dossier,
     chairman,
-    desk_clerk,
     counter_officer,
     clerk,
     justice_official,
@@ -345,9 +382,9 @@ def test_signing_routes_are_isolated(
         # Neither the processing official nor the văn thư signs for the competent person.
         wrong_roles = [justice_official, clerk]
     else:
-        allowed, positions = desk_clerk, ("counter_officer", "clerk")
-        # The desk without the right to sign, the văn thư without the one-stop permission.
-        wrong_roles = [counter_officer, clerk, chairman]
+        allowed, positions = clerk, ("clerk",)
+        # The one-stop desk and the leader do not hold the organisation's key.
+        wrong_roles = [counter_officer, chairman]
     other_unit = make_staff(other_commune, *positions, username="khac")
     for wrong_role in wrong_roles:
         assert_isolation(
@@ -362,3 +399,53 @@ def test_signing_routes_are_isolated(
             )
         )
     assert Result.objects.get(dossier=ready_dossier).signed_at is None
+
+
+def test_the_clerks_queue_and_signed_pdf_are_isolated(
+    client_as, ready_dossier, chairman, clerk, counter_officer, other_commune, make_staff, keys
+):
+    token = signatures.TokenKey(token_label=keys.token.token_label, pin=keys.pin)
+    result_signing.sign_result(actor=chairman, dossier=ready_dossier, key=token)
+    other_clerk = make_staff(other_commune, "clerk", username="vanthu_khac")
+    assert_isolation(
+        IsolationCase(
+            url=reverse("signatures:seal_queue"),
+            allowed=clerk,
+            wrong_role=counter_officer,
+            other_unit=other_clerk,
+            other_unit_status=200,
+            hidden_text=ready_dossier.code,
+        )
+    )
+    assert (
+        ready_dossier.code
+        in client_as(clerk).get(reverse("signatures:seal_queue")).content.decode()
+    )
+    # The signed file: the văn thư of the unit; not the desk through this route (it has the
+    # dossier page), not the leader, not another unit's văn thư.
+    for wrong_role in (counter_officer, chairman):
+        assert_isolation(
+            IsolationCase(
+                url=reverse("dossiers:result_signed_pdf", args=[ready_dossier.pk]),
+                allowed=clerk,
+                wrong_role=wrong_role,
+                other_unit=other_clerk,
+                allowed_status=200,
+            )
+        )
+
+
+def test_the_clerks_home_counts_what_waits_for_the_seal(
+    client_as, ready_dossier, chairman, clerk, counter_officer, keys
+):
+    assert 'id="widget-seal-queue"' not in client_as(clerk).get("/").content.decode()
+    token = signatures.TokenKey(token_label=keys.token.token_label, pin=keys.pin)
+    result_signing.sign_result(actor=chairman, dossier=ready_dossier, key=token)
+    html = client_as(clerk).get("/").content.decode()
+    widget = html.split('id="widget-seal-queue"', 1)[1].split("</section>", 1)[0]
+    assert "chờ ký số của cơ quan: <strong>1</strong> tệp" in widget
+    assert reverse("signatures:seal_queue") in html
+    # The desk neither sees the count nor the menu entry.
+    html = client_as(counter_officer).get("/").content.decode()
+    assert 'id="widget-seal-queue"' not in html
+    assert reverse("signatures:seal_queue") not in html

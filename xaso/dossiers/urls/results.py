@@ -9,6 +9,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/ket-qua/", views.result_record, name="result_record"),
     path("ho-so/<int:pk>/ket-qua/ky-so/", views.result_sign, name="result_sign"),
     path("ho-so/<int:pk>/ket-qua/ky-so-co-quan/", views.result_seal, name="result_seal"),
+    path("ho-so/<int:pk>/ket-qua/ban-da-ky.pdf", views.result_signed_pdf, name="result_signed_pdf"),
     path("ho-so/<int:pk>/thu-phi/", views.fee_collect, name="fee_collect"),
     path(
         "ho-so/<int:pk>/bien-lai/<int:payment_pk>.pdf",

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -44,7 +45,8 @@ from xaso.dossiers.notifications import public_lookup_url
 from xaso.dossiers.services import ratings as rating_services
 from xaso.dossiers.services import result_signing
 from xaso.dossiers.services import results as result_services
-from xaso.signatures import services as signatures
+from xaso.dossiers.services.processing import readable_dossiers
+from xaso.signatures import seal_queue
 from xaso.signatures.forms import SigningKeyForm
 
 RECORD_PERMISSIONS = ("dossiers.process_dossier", "dossiers.approve_dossier")
@@ -220,26 +222,32 @@ def result_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _sign_step(request: HttpRequest, pk: int, permission: str, step, success: str) -> HttpResponse:
-    """The leader's or the desk's digital signature on the result: 403 without the
-    permission, 404 for another unit's dossier; a refused key, PIN or file shows its reason
-    and changes nothing."""
+def _sign_step(
+    request: HttpRequest, pk: int, permissions: tuple[str, ...], step, success: str
+) -> HttpResponse:
+    """The leader's or the văn thư's digital signature on the result: 403 without the
+    permissions, 404 for another unit's dossier; a refused key, PIN or file shows its reason
+    and changes nothing. Back to the dossier page, or to the văn thư's queue."""
     actor = _actor(request)
-    _require_any(actor, (permission,))
-    # The key may be used only by who may sign (the leader, the văn thư).
-    _require_any(actor, (signatures.SIGN_PERMISSION,))
+    if not all(actor.has_perm(permission) for permission in permissions):
+        raise PermissionDenied
     dossier = get_writable_or_404(_dossier_queryset(), actor, pk=pk)
+    back = seal_queue.after_seal(
+        request,
+        _to_dossier(dossier),
+        may_open_fallback=readable_dossiers(actor).filter(pk=dossier.pk).exists(),
+    )
     form = SigningKeyForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form.error_text())
-        return _to_dossier(dossier)
+        return back
     try:
         step(actor=actor, dossier=dossier, key=form.signing_key())
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-    return _to_dossier(dossier)
+    return back
 
 
 @sensitive_post_parameters("pin", "passphrase")
@@ -250,9 +258,9 @@ def result_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return _sign_step(
         request,
         pk,
-        result_signing.SIGN_PERMISSION,
+        result_signing.SIGN_PERMISSIONS,
         result_signing.sign_result,
-        _("Đã ký số kết quả. Bộ phận Một cửa sẽ ký số của cơ quan trước khi trả."),
+        _("Đã ký số kết quả. Văn thư sẽ ký số của cơ quan trước khi trả."),
     )
 
 
@@ -264,9 +272,22 @@ def result_seal(request: HttpRequest, pk: int) -> HttpResponse:
     return _sign_step(
         request,
         pk,
-        result_signing.SEAL_PERMISSION,
+        result_signing.SEAL_PERMISSIONS,
         result_signing.seal_result,
         _("Đã ký số của cơ quan vào kết quả; người nộp nhận bản điện tử đã ký số."),
+    )
+
+
+@login_required
+@require_GET
+def result_signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed result, for the văn thư who adds the organisation's signature: she sees
+    this file, not the dossier (403 without the seal permission, 404 for another unit)."""
+    result = result_signing.signed_result_for_sealer(actor=_actor(request), pk=pk)
+    return FileResponse(
+        result.file.open("rb"),
+        content_type="application/pdf",
+        filename=result.file.name.rsplit("/", 1)[-1],
     )
 
 
