@@ -181,6 +181,8 @@ def test_extract_copy_signed_by_leader_and_organisation_reaches_the_applicant(
         reverse("civil_registry:extract_signed_pdf", args=[copy.pk])
     )
     assert b"".join(download.streaming_content) == signed
+    assert download["Content-Disposition"].startswith("attachment; filename=")
+    assert download["Cache-Control"] == "private, no-store"
 
     upload = SimpleUploadedFile("trich-luc.pdf", signed, content_type="application/pdf")
     public = Client().post(reverse("signatures:public_verify"), {"document": upload})
