@@ -1,6 +1,7 @@
 """Downloads of a dossier's files (scans, result, result before signing): only through views
 that check the unit and role, with private headers, and never a /media/ link on the pages."""
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import Resolver404
+from django.urls import clear_url_caches
+from django.urls import resolve
 from django.urls import reverse
 from django.utils import timezone
 
@@ -260,3 +264,18 @@ def test_dossier_pages_link_files_through_the_views_never_media(
     html = record.content.decode()
     assert "/media/" not in html
     assert reverse("dossiers:result_file", args=[scanned.pk]) in html
+
+
+def test_uploads_are_not_served_by_url_even_with_debug_on():
+    """/media/ is no way in, not even on a development server left in DEBUG."""
+    import config.urls
+
+    try:
+        with override_settings(DEBUG=True):
+            importlib.reload(config.urls)
+            clear_url_caches()
+            with pytest.raises(Resolver404):
+                resolve("/media/dossiers/2026/12/to-khai.pdf")
+    finally:
+        importlib.reload(config.urls)
+        clear_url_caches()
