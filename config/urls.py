@@ -1,6 +1,5 @@
 """Root URL configuration: wiring only."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include
 from django.urls import path
@@ -27,7 +26,5 @@ handler403 = "xaso.core.views.errors.permission_denied"
 handler404 = "xaso.core.views.errors.page_not_found"
 handler500 = "xaso.core.views.errors.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (MEDIA_ROOT) are never served by URL, not even with DEBUG on: they hold
+# personal data and are sent only by views that check the unit and role (xaso/core/files.py).

@@ -241,6 +241,9 @@ XASO_TSA_URL = env.str("XASO_TSA_URL", default="")
 XASO_TSA_TIMEOUT_SECONDS = env.int("XASO_TSA_TIMEOUT_SECONDS", default=10)
 # PKCS#11 module of the USB tokens (the CA's driver); SoftHSM2 for development and tests.
 XASO_PKCS11_LIB = env.str("XASO_PKCS11_LIB", default="/usr/lib/softhsm/libsofthsm2.so")
+# Signing forms list the tokens plugged into this machine (a laptop deployment); off where
+# the tokens are never on the server.
+XASO_PKCS11_LIST_TOKENS = env.bool("XASO_PKCS11_LIST_TOKENS", default=True)
 XASO_SOFTHSM2_CONF = env.str(
     "XASO_SOFTHSM2_CONF", default=str(VAR_DIR / "softhsm" / "softhsm2.conf")
 )

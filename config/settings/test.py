@@ -19,3 +19,6 @@ LANGUAGE_CODE = "vi"
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 XASO_SMS_BACKEND = "xaso.notifications.backends.MemorySmsBackend"
+# SoftHSM reads its configuration when the process first loads it: a page listing tokens
+# before the test tokens exist would bind it to the wrong one (tests turn it on).
+XASO_PKCS11_LIST_TOKENS = False

@@ -29,6 +29,7 @@ from xaso.civil_registry import signing
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
 from xaso.core.exceptions import DomainError
+from xaso.core.files import stored_file_response
 from xaso.core.models import User
 from xaso.signatures import seal_queue
 from xaso.signatures.forms import SigningKeyForm
@@ -188,10 +189,7 @@ def _signed_file(target: CivilEntry | ExtractCopy) -> FileResponse:
     document = signing.signed_document(target)
     if document is None:
         raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        document.file.open("rb"), content_type="application/pdf", filename=name, as_attachment=True
-    )
+    return stored_file_response(document.file, content_type="application/pdf", as_attachment=True)
 
 
 def _signed_target(actor: User, model: type[CivilEntry | ExtractCopy], pk: int):

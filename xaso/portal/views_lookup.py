@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 
 from xaso.core.exceptions import DomainError
+from xaso.core.files import stored_file_response
 from xaso.core.models import AdministrativeUnit
 from xaso.dossiers.models import Dossier
 from xaso.dossiers.models import Rating
@@ -179,10 +180,11 @@ def result_download(request: HttpRequest, token: str) -> FileResponse:
     result = result_signing.downloadable_result(dossier) if dossier is not None else None
     if result is None:
         raise Http404
-    return FileResponse(
-        result.file.open("rb"),
+    # Through the shared helper: the applicant's personal data is never cached.
+    return stored_file_response(
+        result.file,
         content_type="application/pdf",
-        filename=f"ket-qua-{dossier.code}.pdf",
+        download_name=f"ket-qua-{dossier.code}.pdf",
         as_attachment=True,
     )
 

@@ -10,6 +10,7 @@ from xaso.signatures import pki
 from xaso.signatures.signing import Kind
 from xaso.signatures.signing import Pkcs12Key
 from xaso.signatures.signing import TokenKey
+from xaso.signatures.signing import visible_token_labels
 
 
 def _read(upload: UploadedFile, *, limit: int) -> bytes:
@@ -23,6 +24,24 @@ def _read(upload: UploadedFile, *, limit: int) -> bytes:
             _("Tệp quá lớn (tối đa %(size)s KB).") % {"size": limit // 1024}
         )
     return data
+
+
+class TokenLabelInput(forms.TextInput):
+    """The token's label, typed or picked from the tokens plugged in now (a datalist
+    read when the form is shown, so a token plugged in later appears on reload)."""
+
+    template_name = "signatures/widgets/token_label.html"
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        labels = visible_token_labels() if settings.XASO_PKCS11_LIST_TOKENS else []
+        widget = context["widget"]
+        widget["token_labels"] = labels
+        if labels:
+            widget["attrs"]["list"] = f"{widget['attrs'].get('id') or name}-tokens"
+            if not widget.get("value") and len(labels) == 1:
+                widget["value"] = labels[0]
+        return context
 
 
 class PdfUploadForm(forms.Form):
@@ -99,7 +118,13 @@ class SignForm(forms.Form):
         widget=forms.RadioSelect,
         initial=METHOD_TOKEN,
     )
-    token_label = forms.CharField(label=_("Tên thiết bị ký số"), max_length=32, required=False)
+    token_label = forms.CharField(
+        label=_("Tên thiết bị ký số"),
+        max_length=32,
+        required=False,
+        widget=TokenLabelInput,
+        help_text=_("Chọn trong danh sách thiết bị đang cắm vào máy, hoặc nhập tên."),
+    )
     pin = forms.CharField(
         label=_("Mã PIN"),
         max_length=64,
@@ -178,7 +203,13 @@ class SigningKeyForm(forms.Form):
         widget=forms.RadioSelect,
         initial=METHOD_TOKEN,
     )
-    token_label = forms.CharField(label=_("Tên thiết bị ký số"), max_length=32, required=False)
+    token_label = forms.CharField(
+        label=_("Tên thiết bị ký số"),
+        max_length=32,
+        required=False,
+        widget=TokenLabelInput,
+        help_text=_("Chọn trong danh sách thiết bị đang cắm vào máy, hoặc nhập tên."),
+    )
     pin = forms.CharField(
         label=_("Mã PIN"),
         max_length=64,

@@ -280,6 +280,27 @@ def prepare_softhsm_environment(lib_path: str) -> None:
         os.environ["SOFTHSM2_CONF"] = str(conf)
 
 
+def visible_token_labels(lib_path: str = "") -> list[str]:
+    """Labels of the tokens the PKCS#11 library sees now (plugged in), for the signing
+    forms to offer: officials rarely know their token's label. A hint only, so any
+    failure of the library gives an empty list and the label can still be typed."""
+    lib_path = lib_path or settings.XASO_PKCS11_LIB
+    if not Path(lib_path).is_file():
+        return []
+    prepare_softhsm_environment(lib_path)
+    try:
+        import pkcs11
+
+        # No reinitialize(): it would close the sessions of a signature being made
+        # in another thread; C_GetSlotList already reports tokens plugged in since.
+        library = pkcs11.lib(lib_path)
+        labels = {slot.get_token().label for slot in library.get_slots(token_present=True)}
+    except Exception as error:  # noqa: BLE001  (vendor libraries raise anything)
+        logger.info("PKCS#11 tokens could not be listed: %s", type(error).__name__)
+        return []
+    return sorted(label.strip() for label in labels if label and label.strip())
+
+
 @contextlib.contextmanager
 def _pkcs12_signer(key: Pkcs12Key) -> Iterator[Any]:
     from pyhanko.sign import signers

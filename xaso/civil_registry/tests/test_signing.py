@@ -209,6 +209,8 @@ def test_extract_copy_signed_by_leader_and_sealed_from_the_clerks_queue_reaches_
     # Staff download it from the copy's page.
     download = client_as(justice_official).get(pdf_url)
     assert b"".join(download.streaming_content) == signed
+    assert download["Content-Disposition"].startswith("attachment; filename=")
+    assert download["Cache-Control"] == "private, no-store"
 
     upload = SimpleUploadedFile("trich-luc.pdf", signed, content_type="application/pdf")
     public = Client().post(reverse("signatures:public_verify"), {"document": upload})

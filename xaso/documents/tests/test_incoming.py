@@ -204,6 +204,11 @@ def test_prefill_reads_the_pdf_and_keeps_the_file_for_the_save(client_as, clerk)
     file_page = client.get(reverse("documents:incoming_file", args=[document.pk]))
     assert file_page.status_code == 200
     assert b"".join(file_page.streaming_content).startswith(b"%PDF-")
+    # Served privately (xaso/core/files.py): never cached, never sniffed into another type.
+    assert file_page["Content-Type"] == "application/pdf"
+    assert file_page["Content-Disposition"].startswith("inline; filename=")
+    assert file_page["X-Content-Type-Options"] == "nosniff"
+    assert file_page["Cache-Control"] == "private, no-store"
 
 
 def test_a_token_staged_by_someone_else_is_ignored(client_as, clerk, make_staff, commune):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
+from xaso.core.files import file_response
 from xaso.core.forms.accounts import add_service_errors
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
@@ -37,7 +38,6 @@ from xaso.documents.uploads import RESULT_TYPES
 from xaso.documents.uploads import SCAN_TYPES
 from xaso.documents.uploads import check_file
 from xaso.documents.views.common import actor_of
-from xaso.documents.views.common import file_response
 from xaso.documents.views.common import require
 
 USE = (
