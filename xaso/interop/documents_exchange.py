@@ -8,9 +8,17 @@ Registered from InteropConfig.ready():
   attachments, header from documents.exchange) is built and XML-signed with the
   organisation's key in the release transaction and goes to the outbox per recipient; each
   recipient's status is tracked on the document (queued → 01/03/02…, refused, failed);
+- a released replacement (Đ18) goes out as BussinessDocType 3 with ReplacementInfo naming
+  the replaced document's DocumentId;
 - a document package received is verified and registered at once (03), refused (02) when
-  its PDF's signatures fail; recall (1) answers 15/16, update (2) and replacement (3) are
-  recorded; status packages update the recipients' statuses.
+  a PDF's signatures fail or a zipped attachment is hostile (each PDF of a ZIP becomes a
+  file of the document); recall (1) answers 15/16; an update (2) applies its files as the
+  next version and its header fields, 15, or 16 with the reason and nothing changed; a
+  replacement (3) is registered as a new document and the replaced one frozen and linked;
+  status packages update the recipients' statuses.
+
+Not sent: updates (2) of our own documents, since the documents app has no way to amend a
+released document other than replacing it.
 """
 
 import logging

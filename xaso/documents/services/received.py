@@ -10,6 +10,10 @@ incoming register at once (arrival number under the same row lock as a clerk's e
 registered_by empty = "by the exchange system") and answered 03 đã tiếp nhận; one that
 fails is refused (02) with the reasons and nothing is stored. The văn thư then presents
 and assigns it as any other incoming document.
+
+Every PDF the package carries is kept as a file of the document (IncomingFile, version 1);
+an update from the sender (Đ21) adds the next version, the earlier ones kept; a replacement
+(Đ18) is a new document and the replaced one is frozen, linked to it.
 """
 
 import datetime
