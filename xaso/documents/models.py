@@ -188,6 +188,17 @@ class IncomingDocument(AbstractDocument):
     # packages name (Đ18.4, Đ21); recalled documents are kept, frozen, not deleted.
     exchange_document_id = models.CharField(max_length=120, blank=True, db_index=True)
     recalled_at = models.DateTimeField(_("ngày bị thu hồi"), null=True, blank=True)
+    # A replacement package (BussinessDocType 3, Đ18) is registered as a document of its
+    # own; the one it replaces is kept, frozen like a recalled one, and points to it.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("bị thay thế bởi văn bản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces_documents",
+    )
+    replaced_at = models.DateTimeField(_("ngày bị thay thế"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với văn bản"),
@@ -275,6 +286,42 @@ class IncomingDocument(AbstractDocument):
             self.signer_name,
             self.get_doc_type_display(),
         ]
+
+
+class IncomingFile(models.Model):
+    """A file received electronically with an incoming document, by version: the files of
+    the first package are version 1; each update from the sender (edXML BussinessDocType 2,
+    Đ21) adds the next version and the earlier ones are kept, no longer current. The
+    document's own `file` is the main file of the current version."""
+
+    document = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="received_files"
+    )
+    version = models.PositiveSmallIntegerField(_("lần nhận"), default=1)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    file = models.FileField(upload_to="documents/incoming/%Y/")
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    is_main = models.BooleanField(default=False)
+    is_current = models.BooleanField(_("đang dùng"), default=True)
+    verification = models.ForeignKey(
+        "signatures.VerificationRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Why the sender sent this version (the update's BussinessDocReason); empty for the first.
+    reason = models.CharField(_("lý do cập nhật"), max_length=500, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp văn bản đến")
+        verbose_name_plural = _("tệp văn bản đến")
+        ordering = ["-version", "-is_main", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Handler(models.Model):

@@ -14,6 +14,11 @@ urlpatterns = [
     path("den/vao-so/", incoming.incoming_create, name="incoming_create"),
     path("den/<int:pk>/", incoming.incoming_detail, name="incoming_detail"),
     path("den/<int:pk>/tep/", incoming.incoming_file, name="incoming_file"),
+    path(
+        "den/<int:pk>/tep/<int:file_pk>/",
+        incoming.incoming_received_file,
+        name="incoming_received_file",
+    ),
     path("den/<int:pk>/trinh/", incoming.incoming_present, name="incoming_present"),
     path("den/<int:pk>/phan-cong/", incoming.incoming_assign, name="incoming_assign"),
     path("den/<int:pk>/luu/", incoming.incoming_file_for_information, name="incoming_filed"),

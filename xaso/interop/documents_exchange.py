@@ -8,9 +8,17 @@ Registered from InteropConfig.ready():
   attachments, header from documents.exchange) is built and XML-signed with the
   organisation's key in the release transaction and goes to the outbox per recipient; each
   recipient's status is tracked on the document (queued → 01/03/02…, refused, failed);
+- a released replacement (Đ18) goes out as BussinessDocType 3 with ReplacementInfo naming
+  the replaced document's DocumentId;
 - a document package received is verified and registered at once (03), refused (02) when
-  its PDF's signatures fail; recall (1) answers 15/16, update (2) and replacement (3) are
-  recorded; status packages update the recipients' statuses.
+  a PDF's signatures fail or a zipped attachment is hostile (each PDF of a ZIP becomes a
+  file of the document); recall (1) answers 15/16; an update (2) applies its files as the
+  next version and its header fields, 15, or 16 with the reason and nothing changed; a
+  replacement (3) is registered as a new document and the replaced one frozen and linked;
+  status packages update the recipients' statuses.
+
+Not sent: updates (2) of our own documents, since the documents app has no way to amend a
+released document other than replacing it.
 """
 
 import logging
@@ -36,6 +44,7 @@ from xaso.documents.services.outgoing import place_name
 from xaso.interop import conf
 from xaso.interop import handlers
 from xaso.interop import services
+from xaso.interop import zipped
 from xaso.interop.edxml import EdxmlError
 from xaso.interop.edxml import sign_package
 from xaso.interop.edxml import types as t
@@ -115,12 +124,31 @@ def build_document_package(document: OutgoingDocument) -> t.Package:
             document_id=header["DocumentId"],
         ),
         trace_headers=[t.TraceHeader(organ_id=header["From"]["OrganId"], timestamp=now)],
+        business=_business(document, to=[item["OrganId"] for item in header["To"]]),
         attachments=[
             t.Attachment(
                 content_id=str(uuid.uuid4()), name=name, content_type=content_type, data=data
             )
             for name, content_type, data in files
         ],
+    )
+
+
+def _business(document: OutgoingDocument, *, to: list[str]) -> t.Business:
+    """New (0), or a replacement (3, Đ18) naming the document it replaces in
+    ReplacementInfo when that one was released with a DocumentId of its own."""
+    replaced = document.replaces
+    replaced_id = exchange.document_id(replaced) if replaced is not None else ""
+    if not replaced_id:
+        return t.Business()
+    return t.Business(
+        doc_type=t.BusinessDocType.REPLACE,
+        reason=(
+            _("Thay thế văn bản số %(code)s ngày %(date)s.")
+            % {"code": replaced.number_notation, "date": f"{replaced.issued_on:%d/%m/%Y}"}
+        )[:500],
+        document_id=replaced_id,
+        replacements=[t.ReplacementInfo(document_id=replaced_id, organ_ids=to)],
     )
 
 
@@ -292,19 +320,66 @@ def _incoming_data(package: t.Package) -> IncomingData:
     )
 
 
-def _main_pdf(package: t.Package) -> received.ReceivedFile | None:
+def _is_pdf(name: str, content_type: str) -> bool:
+    return content_type == "application/pdf" or name.lower().endswith(".pdf")
+
+
+def _received_files(package: t.Package) -> list[received.ReceivedFile]:
+    """The PDFs the package carries, in order; a zipped attachment (some senders zip the
+    files before base64, documents.md §9.2) is unpacked within limits, each PDF inside
+    becoming a file of its own. A hostile or damaged archive raises ZipRefusedError."""
+    files = []
     for attachment in package.attachments:
-        if attachment.content_type == "application/pdf" or attachment.name.lower().endswith(".pdf"):
-            return received.ReceivedFile(
-                name=attachment.name, content_type="application/pdf", data=attachment.data
+        if zipped.is_zip(attachment):
+            files.extend(
+                received.ReceivedFile(
+                    name=entry.name, content_type="application/pdf", data=entry.data
+                )
+                for entry in zipped.unpack(attachment)
+                if _is_pdf(entry.name, "")
             )
-    return None
+        elif _is_pdf(attachment.name, attachment.content_type):
+            files.append(
+                received.ReceivedFile(
+                    name=attachment.name, content_type="application/pdf", data=attachment.data
+                )
+            )
+    return files
+
+
+def _refused(message: str) -> handlers.Outcome:
+    return handlers.Outcome(status_code=t.StatusCode.REJECTED, description=message[:500])
+
+
+def _update(received_document: handlers.ReceivedDocument) -> handlers.Outcome:
+    """BussinessDocType 2: the new files and header fields applied (15), or 16 with why."""
+    package = received_document.package
+    business = package.business
+    try:
+        files = _received_files(package)
+    except zipped.ZipRefusedError as error:
+        return _answer(received.RecallAnswer(False, error.message))
+    info = business.document_info
+    changes = {}
+    if info is None or info.document_info:
+        data = _incoming_data(package)
+        changes = {field: getattr(data, field) for field in received.UPDATABLE_FIELDS}
+    answer = received.apply_update(
+        unit=received_document.inbound.unit,
+        sender_id=package.header.from_.organ_id,
+        document_id=business.document_id,
+        reason=business.reason,
+        files=files,
+        changes=changes,
+    )
+    return _answer(answer)
 
 
 def register_incoming(received_document: handlers.ReceivedDocument) -> handlers.Outcome | None:
-    """Document handler: new documents are registered (03) or refused (02); recall,
-    update and replacement are answered 15/16. A package without a PDF is left at 01 for
-    the văn thư (nothing to verify or register automatically)."""
+    """Document handler: new documents are registered (03) or refused (02); recall and
+    update are answered 15/16; a replacement is registered as a new document and the one
+    it replaces is marked replaced. A package without a PDF is left at 01 for the văn thư
+    (nothing to verify or register automatically)."""
     package = received_document.package
     unit = received_document.inbound.unit
     sender = package.header.from_.organ_id
@@ -316,46 +391,45 @@ def register_incoming(received_document: handlers.ReceivedDocument) -> handlers.
         )
         return _answer(answer)
     if kind == t.BusinessDocType.UPDATE:
-        answer = received.record_update(
-            unit=unit,
-            sender_id=sender,
-            document_id=business.document_id,
-            kind=_("cập nhật"),
-            reason=business.reason,
-        )
-        return _answer(answer)
-    main = _main_pdf(package)
-    if main is None:
+        return _update(received_document)
+    try:
+        files = _received_files(package)
+    except zipped.ZipRefusedError as error:
+        return _refused(error.message)
+    if not files:
         return None
+    main, *others = files
     arrived_at = received_document.inbound.received_at
     try:
         document, _created = received.register_received(
             unit=unit,
             data=_incoming_data(package),
             main_file=main,
+            other_files=others,
             document_id=package.header.document_id,
             arrived_at=arrived_at,
         )
     except (received.RefusedDocumentError, ValidationError) as error:
         message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
-        return handlers.Outcome(status_code=t.StatusCode.REJECTED, description=message[:500])
+        return _refused(message)
+    description = _("Đã vào sổ văn bản đến số %(number)s/%(year)s.") % {
+        "number": document.arrival_number,
+        "year": document.arrival_year,
+    }
     if kind == t.BusinessDocType.REPLACE:
-        for replaced in business.replacements or [
-            t.ReplacementInfo(document_id=business.document_id)
-        ]:
-            received.record_update(
+        replaced_ids = [item.document_id for item in business.replacements] or [
+            business.document_id
+        ]
+        for replaced_id in dict.fromkeys(replaced_ids):
+            answer = received.mark_replaced(
                 unit=unit,
                 sender_id=sender,
-                document_id=replaced.document_id,
-                kind=_("thay thế"),
-                reason=_("thay bằng văn bản số đến %(number)s. %(reason)s")
-                % {"number": document.arrival_number, "reason": business.reason},
+                document_id=replaced_id,
+                replacement=document,
+                reason=business.reason,
             )
-    return handlers.Outcome(
-        status_code=t.StatusCode.ACCEPTED,
-        description=_("Đã vào sổ văn bản đến số %(number)s/%(year)s.")
-        % {"number": document.arrival_number, "year": document.arrival_year},
-    )
+            description = f"{description} {answer.description}"
+    return handlers.Outcome(status_code=t.StatusCode.ACCEPTED, description=description[:500])
 
 
 def _answer(answer: received.RecallAnswer) -> handlers.Outcome:

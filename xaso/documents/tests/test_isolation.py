@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from xaso.core.testing import IsolationCase
 from xaso.core.testing import assert_isolation
+from xaso.documents.models import IncomingFile
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.services import handling
 from xaso.documents.services import outgoing as outgoing_service
@@ -121,6 +122,15 @@ def check_routes(people, routes):
 def test_incoming_pages(people, assigned):
     pk = assigned.pk
     entry = assigned.progress.get()
+    # A file received through the exchange (a version of the document's files).
+    received = IncomingFile.objects.create(
+        document=assigned,
+        name="a.pdf",
+        file=assigned.file.name,
+        content_type="application/pdf",
+        sha256=assigned.sha256,
+        is_main=True,
+    )
     check_routes(
         people,
         [
@@ -130,6 +140,7 @@ def test_incoming_pages(people, assigned):
             ("incoming_file", [pk], "clerk", "admin", {}),
             ("handling_slip_pdf", [pk], "clerk", "admin", {}),
             ("progress_file", [pk, entry.pk], "official", "admin", {}),
+            ("incoming_received_file", [pk, received.pk], "clerk", "admin", {}),
             ("incoming_assign", [pk], "chairman", "clerk", {}),
             (
                 "incoming_progress",

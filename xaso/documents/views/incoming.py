@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -206,6 +207,10 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(),
         "reply_form": LinkReplyForm(choices=_reply_choices(actor)) if mine else None,
         "work_files": document.work_files.all(),
+        # Files received electronically, newest version first (updates from the sender),
+        # and the documents this one replaces (replacement packages, Đ18).
+        "received_files": document.received_files.select_related("verification"),
+        "replaces_documents": document.replaces_documents.all(),
         # Who signed the edXML package it arrived in (XML signature), if any.
         "package_signature": exchange.incoming_package_signature(document)
         if document.exchange_document_id
@@ -234,6 +239,22 @@ def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
         document.file.name,
         document.content_type,
         f"van-ban-den-{document.arrival_year}-{document.arrival_number}.{extension}",
+    )
+
+
+@login_required
+@require_GET
+def incoming_received_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """One file received with the document, current or of an earlier version."""
+    actor = actor_of(request)
+    require(actor, *USE)
+    document = selectors.get_incoming_for(user=actor, pk=pk)
+    item = get_object_or_404(document.received_files, pk=file_pk)
+    return file_response(
+        item.file.name,
+        item.content_type,
+        f"van-ban-den-{document.arrival_year}-{document.arrival_number}-lan-{item.version}-"
+        f"{item.pk}.pdf",
     )
 
 
