@@ -10,6 +10,10 @@ incoming register at once (arrival number under the same row lock as a clerk's e
 registered_by empty = "by the exchange system") and answered 03 đã tiếp nhận; one that
 fails is refused (02) with the reasons and nothing is stored. The văn thư then presents
 and assigns it as any other incoming document.
+
+The notes stored here and the descriptions sent back to the sending agency are official
+texts: Vietnamese whatever language the official who fetched the package uses
+(@official_language, xaso/core/i18n.py).
 """
 
 import datetime
@@ -25,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import AdministrativeUnit
 from xaso.documents.models import IncomingDocument
 from xaso.documents.models import Medium
@@ -63,6 +68,7 @@ def find_received(
 
 
 @transaction.atomic
+@official_language
 def register_received(
     *,
     unit: AdministrativeUnit,
@@ -131,6 +137,7 @@ class RecallAnswer:
 
 
 @transaction.atomic
+@official_language
 def recall_received(
     *, unit: AdministrativeUnit, sender_id: str, document_id: str, reason: str
 ) -> RecallAnswer:
@@ -175,6 +182,7 @@ def recall_received(
 
 
 @transaction.atomic
+@official_language
 def record_update(
     *, unit: AdministrativeUnit, sender_id: str, document_id: str, kind: str, reason: str
 ) -> RecallAnswer:
