@@ -199,6 +199,9 @@ def place_name(unit: AdministrativeUnit) -> str:
     return unit.name
 
 
+# The paper's labels (type heading) in Vietnamese; also the context of the PDF to sign
+# (documents/services/signing.py).
+@official_language
 def layout_context(document: OutgoingDocument) -> dict[str, object]:
     unit = document.unit
     config = settings_for(unit)
