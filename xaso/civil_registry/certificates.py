@@ -7,6 +7,7 @@ from xaso.civil_registry import kinds
 from xaso.civil_registry import services
 from xaso.civil_registry.models import CivilEntry
 from xaso.civil_registry.models import ExtractCopy
+from xaso.core.i18n import official_language
 from xaso.core.pdf import render_pdf
 
 # The text field in box 7c of a PDF generated for signing: the signer's image goes there.
@@ -45,6 +46,7 @@ def _signing(context: dict, for_signing: bool) -> dict:
     return context
 
 
+@official_language
 def certificate_pdf(entry: CivilEntry, *, for_signing: bool = False) -> bytes:
     spec = kinds.spec_for(entry.kind)
     context = with_entry_qr(certificate_context(entry), entry)
@@ -55,6 +57,7 @@ def certificate_filename(entry: CivilEntry) -> str:
     return f"{entry.kind}-{entry.register.year}-{entry.entry_number}.pdf"
 
 
+@official_language
 def extract_copy_pdf(copy: ExtractCopy, *, for_signing: bool = False) -> bytes:
     entry = copy.entry
     version = entry.versions.filter(number=copy.entry_version).first()

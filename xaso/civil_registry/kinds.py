@@ -25,6 +25,7 @@ from xaso.civil_registry import forms as kind_forms
 from xaso.civil_registry.models import ON_TIME_DAYS
 from xaso.civil_registry.models import Kind
 from xaso.civil_registry.models import Sex
+from xaso.core.i18n import official_language
 
 # Luật Hộ tịch 2014, Điều 33: the death is registered within 15 days of it (free if so).
 DEATH_ON_TIME_DAYS = 15
@@ -170,6 +171,7 @@ def _check_birth(data: dict[str, Any], registered_on: datetime.date, errors: Err
     _require(data, errors, "declarant_name", _("Hãy nhập họ tên người đi khai sinh."))
 
 
+@official_language
 def _birth_timeliness(data: dict[str, Any], registered_on: datetime.date) -> tuple[bool, str]:
     born = data["date_of_birth"]
     late = (registered_on - born).days > ON_TIME_DAYS
@@ -194,6 +196,7 @@ def _check_death(data: dict[str, Any], registered_on: datetime.date, errors: Err
     _require(data, errors, "declarant_name", _("Hãy nhập họ tên người đi khai tử."))
 
 
+@official_language
 def _death_timeliness(data: dict[str, Any], registered_on: datetime.date) -> tuple[bool, str]:
     late = (registered_on - data["date_of_death"]).days > DEATH_ON_TIME_DAYS
     return late, "" if late else _("Đăng ký khai tử đúng hạn (Điều 11 Luật Hộ tịch)")
@@ -240,6 +243,7 @@ def _is_vietnamese(nationality: Any) -> bool:
     return text in {"", "việt nam", "viet nam", "vn"}
 
 
+@official_language
 def _marriage_timeliness(data: dict[str, Any], registered_on: datetime.date) -> tuple[bool, str]:
     # Luật Hộ tịch Đ11: free for Vietnamese citizens residing in Vietnam. Residence abroad
     # cannot be read from the form's free-text address: only the nationality is checked.
@@ -253,6 +257,7 @@ def _marriage_timeliness(data: dict[str, Any], registered_on: datetime.date) -> 
     return False, ""
 
 
+@official_language
 def _guardianship_timeliness(
     data: dict[str, Any], registered_on: datetime.date
 ) -> tuple[bool, str]:
@@ -306,6 +311,10 @@ def _check_guardianship(data: dict[str, Any], registered_on: datetime.date, erro
     _require(data, errors, "basis", _("Hãy ghi căn cứ xác lập việc giám hộ."))
 
 
+# Fee exemption reasons and fee bases (these and the `*_timeliness` functions) are stored on the
+# entry and the dossier and printed: official texts, in Vietnamese whatever the official's screen
+# language (@official_language, xaso/core/i18n.py).
+
 # Luật Hộ tịch Đ11 (procedures.md §1): people exempt from every hộ tịch fee.
 EXEMPT_CATEGORIES = (
     "Gia đình người có công với cách mạng",
@@ -314,16 +323,19 @@ EXEMPT_CATEGORIES = (
 )
 
 
+@official_language
 def exemption_reason(category: str) -> str:
     return _("Miễn lệ phí hộ tịch: %(category)s (Điều 11 Luật Hộ tịch)") % {"category": category}
 
 
+@official_language
 def late_fee_basis(kind: str) -> str:
     return _("Đăng ký %(kind)s quá hạn: lệ phí theo nghị quyết của HĐND tỉnh") % {
         "kind": str(Kind(kind).label).lower()
     }
 
 
+@official_language
 def catalog_fee_basis() -> str:
     return _("Lệ phí theo nghị quyết của HĐND tỉnh (danh mục thủ tục của đơn vị)")
 

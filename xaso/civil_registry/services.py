@@ -43,6 +43,8 @@ from xaso.civil_registry.models import PreparedRegistration
 from xaso.civil_registry.models import RegisterProcedure
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
+from xaso.core.i18n import official_text
 from xaso.core.models import User
 from xaso.core.numbering import allocate_number
 from xaso.core.search import apply_search
@@ -288,6 +290,7 @@ def _check_exemption(fee_exemption: str) -> str:
     return category
 
 
+@official_language  # the reason and basis are stored on the dossier and printed
 def registration_fee(
     *,
     spec: KindSpec,
@@ -630,9 +633,10 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
             fee_exemption=prepared.fee_exemption,
         )
         entry = _apply_correction(approver=approver, prepared=prepared, dossier=dossier, day=today)
-        summary = _("Trích lục thay đổi, cải chính hộ tịch của %(name)s") % {
-            "name": entry.main_name
-        }
+        with official_text():  # stored as the dossier's result
+            summary = _("Trích lục thay đổi, cải chính hộ tịch của %(name)s") % {
+                "name": entry.main_name
+            }
     else:
         spec = kinds.spec_for(prepared.kind)
         values = from_json(spec, prepared.data)
@@ -656,7 +660,8 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
             registered_on=today,
             fee_exempt_reason=exempt,
         )
-        summary = _("%(title)s của %(name)s") % {"title": spec.title, "name": entry.main_name}
+        with official_text():  # stored as the dossier's result
+            summary = _("%(title)s của %(name)s") % {"title": spec.title, "name": entry.main_name}
     record_audit_event(
         action="civil_registry.entry_registered",
         actor=approver,
@@ -671,18 +676,13 @@ def register_on_approval(approver: User, dossier: Dossier) -> None:
             "prepared_by": prepared.prepared_by.username,
         },
     )
-    _record_result(
-        approver=approver,
-        dossier=dossier,
-        number=_("Số %(number)s, quyển số %(book)s/%(year)s")
-        % {
+    with official_text():  # stored as the dossier's result
+        number = _("Số %(number)s, quyển số %(book)s/%(year)s") % {
             "number": entry.entry_number,
             "book": entry.register.book_number,
             "year": entry.register.year,
-        },
-        summary=summary,
-        day=today,
-    )
+        }
+    _record_result(approver=approver, dossier=dossier, number=number, summary=summary, day=today)
 
 
 def _apply_correction(
@@ -699,12 +699,22 @@ def _apply_correction(
         raise ValidationError(_("Không có nội dung nào thay đổi so với sổ hộ tịch hiện tại."))
     validate(spec, from_json(spec, after), registered_on=target.registered_on)
     change_spec = kinds.spec_for(Kind.CHANGE)
-    change_type_label = kinds.display_value(change_spec, "change_type", prepared.change_type)
-    changes_text = "; ".join(
-        f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'} → "
-        f"{kinds.display_value(spec, name, after.get(name)) or '—'}"
-        for name in fields
-    )
+    # Written into the change register, the entry's version and the audit log (and printed):
+    # field labels and values in Vietnamese, whatever the approver's screen language.
+    with official_text():
+        change_type_label = kinds.display_value(change_spec, "change_type", prepared.change_type)
+        changes = [
+            f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'}"
+            f" → {kinds.display_value(spec, name, after.get(name)) or '—'}"
+            for name in fields
+        ]
+        changes_text = "; ".join(changes)
+        target_label = _("%(kind)s số %(number)s, quyển số %(book)s/%(year)s") % {
+            "kind": target.get_kind_display(),
+            "number": target.entry_number,
+            "book": target.register.book_number,
+            "year": target.register.year,
+        }
     change_entry = _create_entry(
         actor=prepared.prepared_by,
         approver=approver,
@@ -712,13 +722,7 @@ def _apply_correction(
         spec=change_spec,
         values={
             "change_type": prepared.change_type,
-            "target_label": _("%(kind)s số %(number)s, quyển số %(book)s/%(year)s")
-            % {
-                "kind": target.get_kind_display(),
-                "number": target.entry_number,
-                "book": target.register.book_number,
-                "year": target.register.year,
-            },
+            "target_label": target_label,
             "person_name": target.main_name,
             "changes_text": changes_text,
             "reason": prepared.reason,
@@ -753,11 +757,7 @@ def _apply_correction(
             "before": {name: before.get(name) for name in fields},
             "after": {name: after.get(name) for name in fields},
             # Readable on the audit page: the field's label, old → new value.
-            "changes": [
-                f"{spec.label(name)}: {kinds.display_value(spec, name, before.get(name)) or '—'}"
-                f" → {kinds.display_value(spec, name, after.get(name)) or '—'}"
-                for name in fields
-            ],
+            "changes": changes,
             "reason": prepared.reason,
             "change_type": prepared.change_type,
             "dossier": dossier.code,
@@ -816,6 +816,13 @@ def start_extract_dossier(
     quote = fee_quote(procedure, channel="direct", copies=copies)
     # Luật Hộ tịch Đ11: people exempt from every hộ tịch fee pay nothing (reason kept).
     exemption = (fee_exemption or "").strip()[:300]
+    with official_text():  # the dossier's note, stored
+        note = _("Bản sao trích lục %(kind)s số %(number)s/%(year)s của %(name)s") % {
+            "kind": entry.get_kind_display().lower(),
+            "number": entry.entry_number,
+            "year": entry.register.year,
+            "name": entry.main_name,
+        }
     dossier = receive_dossier(
         actor=actor,
         data=ReceptionData(
@@ -824,13 +831,7 @@ def start_extract_dossier(
             channel="direct",
             delivery_method="desk",
             copies=1,
-            note=_("Bản sao trích lục %(kind)s số %(number)s/%(year)s của %(name)s")
-            % {
-                "kind": entry.get_kind_display().lower(),
-                "number": entry.entry_number,
-                "year": entry.register.year,
-                "name": entry.main_name,
-            },
+            note=note,
             declared_data={
                 "civil_entry_id": entry.pk,
                 "civil_entry_kind": entry.kind,
@@ -864,14 +865,17 @@ def issue_extract_on_approval(approver: User, dossier: Dossier) -> None:
     if entry is None:
         raise ValidationError(_("Không tìm thấy việc hộ tịch cần cấp bản sao trích lục."))
     copy = _issue_copy(approver=approver, entry=entry, dossier=dossier)
+    with official_text():  # stored as the dossier's result
+        number = _("Số trích lục %(serial)s/%(year)s") % {
+            "serial": copy.serial_number,
+            "year": copy.year,
+        }
+        summary = _("Bản sao trích lục %(title)s của %(name)s") % {
+            "title": kinds.spec_for(entry.kind).title,
+            "name": entry.main_name,
+        }
     _record_result(
-        approver=approver,
-        dossier=dossier,
-        number=_("Số trích lục %(serial)s/%(year)s")
-        % {"serial": copy.serial_number, "year": copy.year},
-        summary=_("Bản sao trích lục %(title)s của %(name)s")
-        % {"title": kinds.spec_for(entry.kind).title, "name": entry.main_name},
-        day=copy.issued_on,
+        approver=approver, dossier=dossier, number=number, summary=summary, day=copy.issued_on
     )
 
 

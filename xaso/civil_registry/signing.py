@@ -35,6 +35,8 @@ from xaso.civil_registry.models import SignedCivilDocument
 from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official
+from xaso.core.i18n import official_call
 from xaso.core.models import User
 from xaso.dossiers.services import result_signing
 from xaso.signatures import services as signatures
@@ -206,7 +208,7 @@ def sign(*, actor: User, target: Target, key: signatures.Pkcs12Key | signatures.
         pdf_bytes=pdf,
         signer=key,
         appearance=signatures.Appearance.signer(box=box, page=page),
-        reason=_("Ký %(what)s") % {"what": what},
+        reason=official_call(lambda: _("Ký %(what)s") % {"what": _describe(target)[0]}),
         location=target.unit.name,
     )
     name = f"{stem}-da-ky.pdf"
@@ -260,7 +262,7 @@ def seal(*, actor: User, target: Target, key: signatures.Pkcs12Key | signatures.
         pdf_bytes=pdf,
         signer=key,
         appearance=signatures.Appearance.organisation(signer_box=box, page=page),
-        reason=_("Ký số của cơ quan, tổ chức"),
+        reason=official(gettext_lazy("Ký số của cơ quan, tổ chức")),
         location=target.unit.name,
     )
     name = f"{stem}.pdf"

@@ -38,6 +38,7 @@ from xaso.civil_registry.models import Kind
 from xaso.civil_registry.views_signing import signing_context
 from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
@@ -395,6 +396,7 @@ def request_extract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     _require_view(actor)
@@ -406,6 +408,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def extract_copy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     _require_view(actor)
@@ -515,6 +518,7 @@ def register_print(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def register_xlsx(request: HttpRequest) -> HttpResponse:
     actor, kind, year = _register_args(request)
     content = exports.register_xlsx(user=actor, kind=kind, year=year)
@@ -528,6 +532,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def register_pdf(request: HttpRequest) -> HttpResponse:
     actor, kind, year = _register_args(request)
     table = exports.register_table(user=actor, kind=kind, year=year)

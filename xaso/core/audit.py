@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xaso.core.i18n import official_text
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import AuditChain
 from xaso.core.models import AuditEvent
@@ -109,7 +110,9 @@ def record_audit_event(
     if unit is None and actor is not None:
         unit = actor.unit
     key = chain_key_for(unit)
-    with transaction.atomic():
+    # The stored texts (target's str(), lazy labels in `data`) are written in Vietnamese,
+    # whatever the acting user's screen language: the log is an official record.
+    with transaction.atomic(), official_text():
         chain = AuditChain.objects.select_for_update().filter(key=key).first()
         if chain is None:
             # The unit's first event: create the head (race-safe), then lock it.

@@ -2,6 +2,9 @@
 
 Callers pass a Django template and a context; the layout lives in the template (data),
 never in code. WeasyPrint is imported lazily so pages that print nothing do not load it.
+
+Papers are official texts: always rendered in Vietnamese, whatever language the acting
+user's screens are in (xaso/core/i18n.py).
 """
 
 from typing import Any
@@ -9,12 +12,16 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from xaso.core.i18n import official_text
+
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render `template_name` with `context` to PDF bytes (fonts: DejaVu, Vietnamese-safe)."""
     import weasyprint
 
-    html = render_to_string(template_name, context)
+    # The template's {% translate %}, dates and lazy labels in `context` resolve here.
+    with official_text():
+        html = render_to_string(template_name, context)
     return weasyprint.HTML(string=html, base_url=".").write_pdf()
 
 

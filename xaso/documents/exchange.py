@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from xaso.core.audit import record_audit_event
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.documents.models import EDXML_PRIORITY
 from xaso.documents.models import ExternalRecipient
@@ -168,6 +169,8 @@ def document_id(document: OutgoingDocument) -> str:
     return f"{organ_id},{document.issued_on:%Y/%m/%d},{document.number_notation}"
 
 
+# Sent to the receiving agency (the type name): in Vietnamese, see xaso/core/i18n.py.
+@official_language
 def message_header(document: OutgoingDocument) -> dict[str, Any]:
     """The MessageHeader fields of a released document (names as in QCVN 102)."""
     if document.number is None or document.issued_on is None:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.documents import exchange
 from xaso.documents.doctypes import DocumentType
@@ -375,6 +376,7 @@ def _update(received_document: handlers.ReceivedDocument) -> handlers.Outcome:
     return _answer(answer)
 
 
+@official_language
 def register_incoming(received_document: handlers.ReceivedDocument) -> handlers.Outcome | None:
     """Document handler: new documents are registered (03) or refused (02); recall and
     update are answered 15/16; a replacement is registered as a new document and the one

@@ -47,6 +47,8 @@ from xaso.applicants.models import Applicant
 from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
+from xaso.core.i18n import official_text
 from xaso.core.models import User
 from xaso.dossiers import extensions
 from xaso.dossiers import uploads
@@ -323,6 +325,7 @@ def record_status(received: handlers.ReceivedStatus) -> None:
             _apply_refusal(link, status.description)
 
 
+@official_language
 def refusal_reason(description: str) -> str:
     """The province's reason in a status 02: its description without the "refused" prefix
     the province writes after appraisal (on_dossier_transition)."""
@@ -331,6 +334,7 @@ def refusal_reason(description: str) -> str:
     return reason.removeprefix(prefix).strip() if prefix else reason
 
 
+@official_language
 def _apply_refusal(link: DossierTransfer, description: str) -> None:
     """A refusal by the higher agency (status 02, at its reception or after appraisal) brings
     the commune dossier back from "transferred" the way a paper result is recorded
@@ -400,6 +404,7 @@ def _send_province_status(link: DossierTransfer, code: StatusCode, description: 
     link.save(update_fields=["remote_status", "remote_status_note"])
 
 
+@official_language
 def on_dossier_transition(event: extensions.TransitionEvent) -> None:
     """The province tells the commune what became of a dossier it transferred."""
     link = (
@@ -534,6 +539,7 @@ def _received_documents(payload: dict, package: t.Package) -> list[reception.Rec
     return documents
 
 
+@official_language
 def _receive_transfer(received: handlers.ReceivedDocument, payload: dict) -> handlers.Outcome:
     inbound = received.inbound
     unit = inbound.unit
@@ -646,12 +652,18 @@ def send_result(*, actor: User, dossier: Dossier, signer: signatures.SignerKey) 
         raise ValidationError(_("Hãy ghi nhận kết quả kèm tệp PDF trước khi gửi về."))
     with result.file.open("rb") as handle:
         pdf = handle.read()
+    # Written into the signature, sent to the commune and stored on the dossier: official
+    # texts, in Vietnamese whatever the sender's screen language (xaso/core/i18n.py).
+    with official_text():
+        reason = _("Kết quả giải quyết hồ sơ %(code)s") % {"code": dossier.code}
+        attachment_description = _("Kết quả đã ký số")
+        returned_to = _("Bộ phận Một cửa %(unit)s (liên thông)") % {"unit": link.peer.name}
     try:
         signed = signatures.sign_pdf(
             pdf,
             signer=signer,
             appearance=signatures.Appearance.organisation(signer_box=RESULT_SIGNER_BOX),
-            reason=_("Kết quả giải quyết hồ sơ %(code)s") % {"code": dossier.code},
+            reason=reason,
         )
     except DomainError as exc:
         raise ValidationError(exc.message) from exc
@@ -694,7 +706,7 @@ def send_result(*, actor: User, dossier: Dossier, signer: signatures.SignerKey) 
                     name=file_name,
                     content_type="application/pdf",
                     data=signed,
-                    description=_("Kết quả đã ký số"),
+                    description=attachment_description,
                 ),
             ],
         )
@@ -706,9 +718,7 @@ def send_result(*, actor: User, dossier: Dossier, signer: signatures.SignerKey) 
         results.return_result(
             actor=actor,
             dossier=dossier,
-            returned_to=(_("Bộ phận Một cửa %(unit)s (liên thông)") % {"unit": link.peer.name})[
-                :150
-            ],
+            returned_to=returned_to[:150],
             method=DeliveryMethod.DESK,
         )
         record_audit_event(
@@ -723,6 +733,7 @@ def send_result(*, actor: User, dossier: Dossier, signer: signatures.SignerKey) 
 # --- the commune: result received and taken in ------------------------------------------------
 
 
+@official_language
 def _receive_result(received: handlers.ReceivedDocument, payload: dict) -> handlers.Outcome:
     inbound = received.inbound
     if not payload:

@@ -17,8 +17,10 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xaso.core.audit import record_audit_event
+from xaso.core.i18n import official
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import User
 from xaso.interop import conf
@@ -319,9 +321,11 @@ def _answer_status(outbound: OutboundPackage, answer: transport.Answer) -> Statu
     try:
         return parse_status(answer.body, limits=conf.limits())
     except EdxmlError as exc:
-        outbound.last_error = _("Trả lời của bên nhận không đọc được: %(error)s") % {
-            "error": str(exc)[:500]
-        }
+        # Stored on the outbox row: an official text, Vietnamese.
+        outbound.last_error = official(
+            gettext_lazy("Trả lời của bên nhận không đọc được: %(error)s"),
+            {"error": str(exc)[:500]},
+        )
         return None
 
 

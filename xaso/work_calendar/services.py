@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.tasks import send_email
 from xaso.work_calendar.models import CalendarEvent
@@ -300,6 +301,8 @@ def reject_event(*, actor: User, event: CalendarEvent, reason: str) -> CalendarE
     return event
 
 
+# Sent by e-mail: in Vietnamese, not in the screen language of who rejected it (core/i18n.py).
+@official_language
 def _notify_rejection(*, event: CalendarEvent, reason: str, actor: User) -> None:
     """E-mail the proposer (after commit) why the event stays out of the week."""
     proposer = event.proposed_by

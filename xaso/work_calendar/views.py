@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
@@ -268,6 +269,7 @@ def publish(request: HttpRequest, start: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def week_pdf(request: HttpRequest, start: str) -> HttpResponse:
     """The printable week: the latest published revision, or the draft marked as such."""
     actor = _actor(request)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from xaso.core import working_days
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.services.calendar import calendar_for_unit
 from xaso.core.tasks import send_email
@@ -176,6 +177,8 @@ def assign(*, actor: User, document: IncomingDocument, data: AssignmentData) -> 
     return document
 
 
+# Sent by e-mail: in Vietnamese, not in the language of the official who assigned it.
+@official_language
 def _notify_assignees(document: IncomingDocument, users: Sequence[User]) -> None:
     """E-mail the officials their new assignment, after the commit (never on rollback)."""
     recipients = [user.email for user in users if user.email]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import User
 from xaso.core.numbering import allocate_number
@@ -198,6 +199,9 @@ def place_name(unit: AdministrativeUnit) -> str:
     return unit.name
 
 
+# The paper's labels (type heading) in Vietnamese; also the context of the PDF to sign
+# (documents/services/signing.py).
+@official_language
 def layout_context(document: OutgoingDocument) -> dict[str, object]:
     unit = document.unit
     config = settings_for(unit)
@@ -220,6 +224,7 @@ def layout_context(document: OutgoingDocument) -> dict[str, object]:
     }
 
 
+@official_language
 def render_layout(document: OutgoingDocument) -> bytes:
     """The document in the ND 30 layout (PL I) as PDF; number and date once released."""
     return render_pdf("documents/pdf/outgoing.html", layout_context(document))

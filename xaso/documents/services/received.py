@@ -14,6 +14,10 @@ and assigns it as any other incoming document.
 Every PDF the package carries is kept as a file of the document (IncomingFile, version 1);
 an update from the sender (Đ21) adds the next version, the earlier ones kept; a replacement
 (Đ18) is a new document and the replaced one is frozen, linked to it.
+
+The notes stored here and the descriptions sent back to the sending agency are official
+texts: Vietnamese whatever language the official who fetched the package uses
+(@official_language, xaso/core/i18n.py).
 """
 
 import datetime
@@ -30,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official_language
 from xaso.core.models import AdministrativeUnit
 from xaso.core.tasks import send_email
 from xaso.documents.models import IncomingDocument
@@ -146,6 +151,7 @@ def _add_files(
 
 
 @transaction.atomic
+@official_language
 def register_received(
     *,
     unit: AdministrativeUnit,
@@ -199,6 +205,7 @@ class RecallAnswer:
 
 
 @transaction.atomic
+@official_language
 def recall_received(
     *, unit: AdministrativeUnit, sender_id: str, document_id: str, reason: str
 ) -> RecallAnswer:
@@ -300,6 +307,7 @@ def _notify_handlers(document: IncomingDocument, reason: str) -> None:
     )
 
 
+@official_language
 def apply_update(
     *,
     unit: AdministrativeUnit,
@@ -410,6 +418,7 @@ def _apply_update(
 
 
 @transaction.atomic
+@official_language
 def mark_replaced(
     *,
     unit: AdministrativeUnit,

@@ -21,9 +21,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import render_pdf
 from xaso.documents import doctypes
@@ -117,7 +120,7 @@ def sign_digitally(
         pdf_bytes=pdf,
         signer=key,
         appearance=signatures.Appearance.signer(box=box, page=page),
-        reason=_("Ký ban hành"),
+        reason=official(gettext_lazy("Ký ban hành")),
         location=outgoing.place_name(document.unit),
         certify_form_filling=placed is not None,
     )
@@ -130,6 +133,7 @@ def sign_digitally(
     return document
 
 
+@official_language
 def _date_line(document: OutgoingDocument) -> str:
     config = outgoing.settings_for(document.unit)
     place = config.place_name or outgoing.place_name(document.unit)
@@ -187,7 +191,7 @@ def release_signed(
             pdf_bytes=pdf,
             signer=key,
             appearance=signatures.Appearance.organisation(signer_box=box, page=page),
-            reason=_("Ký số của cơ quan, tổ chức"),
+            reason=official(gettext_lazy("Ký số của cơ quan, tổ chức")),
             location=outgoing.place_name(document.unit),
         )
         code = document.number_notation

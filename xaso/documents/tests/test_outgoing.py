@@ -6,13 +6,16 @@ import threading
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from xaso.core.exceptions import DomainError
+from xaso.core.testing import compiled_catalogues
 from xaso.documents.models import DocumentSettings
 from xaso.documents.models import OutgoingDocument
 from xaso.documents.models import OutgoingFile
@@ -418,3 +421,27 @@ def test_released_document_is_ready_for_the_exchange_layer(
     assert header["Code"] == {"CodeNumber": "01", "CodeNotation": "UBND-VP"}
     assert header["OtherInfo"]["Priority"] == 2
     assert header["SignerInfo"]["Competence"] == "TM."
+
+
+def test_layout_and_generated_draft_are_vietnamese_for_english_screens(
+    client_as, official, chairman, clerk, clock
+):
+    """The ND 30 layout is an official paper: Vietnamese whatever the screen language."""
+    with compiled_catalogues():
+        with translation.override("en"):  # the drafting official's session is in English
+            document = draft(official, chairman, doc_type="thong_bao")
+        client = client_as(clerk)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(reverse("documents:outgoing_detail", args=[document.pk]))
+        layout = client.get(reverse("documents:outgoing_layout_pdf", args=[document.pk]))
+
+    assert page["Content-Language"] == "en"
+    with document.files.get().file.open("rb") as stored:
+        generated = pdf_text(stored.read())
+    for text in (pdf_text(layout.content), generated):
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        assert "ỦY BAN NHÂN DÂN" in text
+        assert "THÔNG BÁO" in text
+        assert "SOCIALIST REPUBLIC" not in text.upper()
+        assert "NOTICE" not in text.upper()
+        assert "PEOPLE'S COMMITTEE" not in text.upper()

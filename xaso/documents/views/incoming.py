@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from xaso.core.exceptions import DomainError
 from xaso.core.files import file_response
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
 from xaso.documents import exchange
@@ -420,6 +421,7 @@ def incoming_link_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def handling_slip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Phiếu giải quyết văn bản đến (PL IV)."""
     actor = actor_of(request)

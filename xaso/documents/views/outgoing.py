@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xaso.core.exceptions import DomainError
 from xaso.core.files import file_response
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.pdf import pdf_response
 from xaso.documents import doctypes
 from xaso.documents import exchange
@@ -460,6 +461,7 @@ def outgoing_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def outgoing_layout_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The document in the ND 30 layout with its current fields (number once released)."""
     actor = actor_of(request)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.pdf import pdf_response
 from xaso.core.tenancy import get_readable_or_404
 from xaso.documents import registers
@@ -57,6 +58,7 @@ def _register(request: HttpRequest, kind: str):
 
 @login_required
 @require_GET
+@official_language
 def register_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
@@ -68,6 +70,7 @@ def register_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@official_language
 def register_pdf(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404

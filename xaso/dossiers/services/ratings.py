@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from xaso.core.audit import record_audit_event
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official
 from xaso.core.models import AdministrativeUnit
 from xaso.core.models import User
 from xaso.dossiers.models import Dossier
@@ -131,7 +132,7 @@ def submit_rating(
         unit=dossier.unit,
         target=dossier,
         data={"code": dossier.code, "channel": channel},
-        actor_name=_("Người nộp hồ sơ"),
+        actor_name=official(gettext_lazy("Người nộp hồ sơ")),  # stored in the audit log
     )
     return rating
 

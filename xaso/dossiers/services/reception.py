@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xaso.applicants.cccd import normalize_cccd
 from xaso.applicants.models import Applicant
@@ -27,6 +28,7 @@ from xaso.applicants.services import ApplicantData
 from xaso.applicants.services import DuplicateIdNumberError
 from xaso.applicants.services import create_applicant
 from xaso.core.audit import record_audit_event
+from xaso.core.i18n import official
 from xaso.core.models import IdempotencyRecord
 from xaso.core.models import User
 from xaso.core.numbering import allocate_number
@@ -352,7 +354,10 @@ def issue_reception_notice(
                     "giấy tờ chưa có trong danh mục hoặc ghi thêm nội dung cần bổ sung."
                 )
             ]
-        reason = reason or _("Hồ sơ chưa đầy đủ thành phần theo quy định của thủ tục.")
+        # Printed on the notice and stored: the default reason is in Vietnamese (core/i18n.py).
+        reason = reason or official(
+            gettext_lazy("Hồ sơ chưa đầy đủ thành phần theo quy định của thủ tục.")
+        )
     elif kind == ReceptionNotice.Kind.REFUSAL:
         if not reason:
             errors["reason"] = [_("Hãy ghi lý do cụ thể của việc từ chối tiếp nhận hồ sơ.")]

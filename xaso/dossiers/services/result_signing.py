@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from xaso.core.audit import record_audit_event
 from xaso.core.audit_labels import register_audit_labels
 from xaso.core.exceptions import DomainError
+from xaso.core.i18n import official
 from xaso.core.models import User
 from xaso.dossiers.models import DeliveryMethod
 from xaso.dossiers.models import Dossier
@@ -229,7 +230,9 @@ def sign_result(
         pdf_bytes=pdf,
         signer=key,
         appearance=signatures.Appearance.signer(box=SIGNER_BOX, page=-1),
-        reason=_("Ký kết quả giải quyết hồ sơ %(code)s") % {"code": dossier.code},
+        reason=official(
+            gettext_lazy("Ký kết quả giải quyết hồ sơ %(code)s"), {"code": dossier.code}
+        ),
         location=dossier.unit.name,
     )
     with transaction.atomic():
@@ -266,7 +269,7 @@ def seal_result(
         pdf_bytes=pdf,
         signer=key,
         appearance=signatures.Appearance.organisation(signer_box=SIGNER_BOX, page=-1),
-        reason=_("Ký số của cơ quan, tổ chức"),
+        reason=official(gettext_lazy("Ký số của cơ quan, tổ chức")),
         location=dossier.unit.name,
     )
     with transaction.atomic():

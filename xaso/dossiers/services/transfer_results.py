@@ -13,7 +13,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xaso.core.i18n import official
 from xaso.core.models import User
 from xaso.dossiers import notifications
 from xaso.dossiers.models import Dossier
@@ -63,10 +65,11 @@ def record_transfer_result(
                 _("Hồ sơ không chờ kết quả của lần chuyển liên thông này.")
             )
         open_transfer.returned_at = now
-        open_transfer.return_note = _("Kết quả số %(number)s của %(agency)s") % {
-            "number": number,
-            "agency": open_transfer.agency_name,
-        }
+        # Stored notes (transfer, dossier history): Vietnamese, see xaso/core/i18n.py.
+        open_transfer.return_note = official(
+            gettext_lazy("Kết quả số %(number)s của %(agency)s"),
+            {"number": number, "agency": open_transfer.agency_name},
+        )
         open_transfer.save(update_fields=["returned_at", "return_note"])
         cal = processing._calendar(locked)
         if step is not None and step.status == DossierStep.Status.ACTIVE:
@@ -104,6 +107,8 @@ def record_transfer_result(
         dossier=dossier,
         action=Action.RECORD_TRANSFER_RETURN,
         change=change,
-        note=_("Nhận kết quả liên thông điện tử số %(number)s") % {"number": number},
+        note=official(
+            gettext_lazy("Nhận kết quả liên thông điện tử số %(number)s"), {"number": number}
+        ),
     )
     return created[0]

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.dossiers import slips
@@ -534,6 +535,7 @@ def _form_context(dossier: Dossier) -> dict[str, Any]:
 
 
 @reads_dossiers
+@official_language
 def control_slip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ (2025 form 06, 2018 form 05), printable
     at any moment: every hand-over so far with its times and on-time/late outcome."""
@@ -543,6 +545,7 @@ def control_slip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @reads_dossiers
+@official_language
 def apology_pdf(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
     """The apology and new-date letter (form 04 of the dossier's set)."""
     dossier = processing.get_dossier_for(user=_actor(request), pk=pk)
@@ -552,6 +555,7 @@ def apology_pdf(request: HttpRequest, pk: int, extension_pk: int) -> HttpRespons
 
 
 @reads_dossiers
+@official_language
 def stop_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stop notice (2025 form 05; the 2018 set has no such form)."""
     dossier = processing.get_dossier_for(user=_actor(request), pk=pk)

@@ -32,6 +32,7 @@ from xaso.applicants.selectors import find_applicant_by_id_number
 from xaso.applicants.selectors import get_applicant_for
 from xaso.applicants.selectors import list_applicants_for
 from xaso.applicants.services import DuplicateIdNumberError
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.dossiers.forms.reception import APPLICANT_PREFIX
@@ -390,6 +391,7 @@ def receipt_context(dossier: Dossier) -> dict[str, Any]:
 
 
 @login_required
+@official_language
 def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = service.get_receipt_dossier_for(user=_actor(request), pk=pk)
     pdf = render_form("receipt", dossier.form_set, receipt_context(dossier))
@@ -397,6 +399,7 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@official_language
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = service.get_reception_notice_for(user=_actor(request), pk=pk)
     purpose = "supplement" if notice.kind == ReceptionNotice.Kind.SUPPLEMENT else "refusal"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xaso.core.i18n import official_language
 from xaso.core.models import AdministrativeUnit
 from xaso.core.pdf import pdf_response
 from xaso.dossiers import reports
@@ -183,6 +184,7 @@ def _book_export(request: HttpRequest) -> tuple[AdministrativeUnit, BookFilters,
 
 
 @views_registers
+@official_language
 def book_xlsx(request: HttpRequest) -> HttpResponse:
     unit, filters, rows = _book_export(request)
     content = reports.book_xlsx(unit=unit, filters=filters, rows=rows)
@@ -196,6 +198,7 @@ def book_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @views_registers
+@official_language
 def book_pdf(request: HttpRequest) -> HttpResponse:
     unit, filters, rows = _book_export(request)
     form_set = request.GET.get("mau") or _default_form_set(filters.year)

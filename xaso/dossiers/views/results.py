@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from xaso.core.exceptions import DomainError
 from xaso.core.forms.accounts import add_service_errors
+from xaso.core.i18n import official_language
 from xaso.core.models import User
 from xaso.core.pdf import pdf_response
 from xaso.core.pdf import render_pdf
@@ -162,6 +163,7 @@ def _qr_data_uri(text: str) -> str:
 
 @login_required
 @require_GET
+@official_language
 def fee_receipt_pdf(request: HttpRequest, pk: int, payment_pk: int) -> HttpResponse:
     actor = _actor(request)
     _require_any(actor, RECEIPT_PERMISSIONS)
