@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xaso.applicants import extensions
 from xaso.applicants.cccd import QrPayloadError
 from xaso.applicants.cccd import parse_cccd_qr
 from xaso.applicants.forms import ApplicantForm
@@ -150,7 +151,11 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "applicants/applicant_detail.html",
-        {"applicant": applicant, "dossiers": dossiers},
+        {
+            "applicant": applicant,
+            "dossiers": dossiers,
+            "extra_sections": extensions.sections_for(user=_actor(request), applicant=applicant),
+        },
     )
 
 

@@ -4,6 +4,7 @@ Other apps register their links in `AppConfig.ready()`; the one-stop app never i
 them (docs/architecture.md, import rules).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils.functional import Promise
 
 from xaso.core.models import User
 from xaso.dossiers.models import Dossier
+from xaso.dossiers.models import Procedure
 
 
 @dataclass(frozen=True)
@@ -122,3 +124,62 @@ def register_transition_hook(*, name: str, hook: TransitionHook) -> None:
 def run_transition_hooks(event: TransitionEvent) -> None:
     for hook in _TRANSITION_HOOKS.values():
         hook(event)
+
+
+# --- Reception fee quotes ---------------------------------------------------------------------
+#
+# Another app that knows what a procedure really costs (e.g. the civil-status register: Luật
+# Hộ tịch Đ11 makes an on-time birth or death registration free) gives the counter form a
+# few optional fields for the procedure and quotes the fee from them when the dossier is
+# accepted. The quote runs inside the reception's transaction; a ValidationError (keyed by
+# one of its fields) refuses the reception with its message and nothing is saved.
+
+
+@dataclass(frozen=True)
+class ReceptionFee:
+    fee_due: int
+    fee_exemption: str = ""  # why nothing is due (fee_due 0)
+    fee_basis: str = ""  # on what ground the amount is due (or will be checked)
+    # Values the dossier's declared data keeps (typed once at the counter).
+    declared_data: dict[str, Any] | None = None
+
+
+# (procedure) → the extra optional form fields, keyed by field name (names unique per app).
+ReceptionFields = Callable[[Procedure], dict[str, Any]]
+# (procedure, values of its fields, reception day, catalog total) → the quote, or None
+# when the app has nothing to say on this procedure (the catalog rate then).
+ReceptionQuote = Callable[[Procedure, dict[str, Any], datetime.date, int], ReceptionFee | None]
+
+
+@dataclass(frozen=True)
+class _ReceptionExtension:
+    fields: ReceptionFields
+    quote: ReceptionQuote
+
+
+_RECEPTION_EXTENSIONS: dict[str, _ReceptionExtension] = {}
+
+
+def register_reception_extension(
+    *, name: str, fields: ReceptionFields, quote: ReceptionQuote
+) -> None:
+    _RECEPTION_EXTENSIONS[name] = _ReceptionExtension(fields=fields, quote=quote)
+
+
+def reception_fields_for(procedure: Procedure) -> dict[str, Any]:
+    """The extra (optional) counter-form fields other apps ask for `procedure`."""
+    result: dict[str, Any] = {}
+    for extension in _RECEPTION_EXTENSIONS.values():
+        result |= extension.fields(procedure)
+    return result
+
+
+def reception_fee_for(
+    procedure: Procedure, values: dict[str, Any], received_on: datetime.date, catalog_total: int
+) -> ReceptionFee | None:
+    """The first quote an app gives for `procedure`, or None (the catalog rate applies)."""
+    for extension in _RECEPTION_EXTENSIONS.values():
+        fee = extension.quote(procedure, values, received_on, catalog_total)
+        if fee is not None:
+            return fee
+    return None

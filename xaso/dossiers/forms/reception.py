@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from xaso.applicants import cccd
 from xaso.applicants.models import Applicant
 from xaso.applicants.services import ApplicantData
+from xaso.dossiers import extensions
 from xaso.dossiers.models import Channel
 from xaso.dossiers.models import DeliveryMethod
 from xaso.dossiers.models import Procedure
@@ -233,6 +234,18 @@ class ReceptionForm(forms.Form):
             )
             self.fields[f"{prefix}_file"] = forms.FileField(label=_("Bản quét"), required=False)
         self.uploads: dict[str, CheckedUpload] = {}
+        # Optional fields other apps ask for this procedure (e.g. the date of birth that
+        # decides the hộ tịch fee); they never become required at the counter.
+        self.extension_fields = extensions.reception_fields_for(procedure)
+        for name, form_field in self.extension_fields.items():
+            form_field.required = False
+            self.fields[name] = form_field
+
+    def extension_rows(self) -> list[Any]:
+        return [self[name] for name in self.extension_fields]
+
+    def extension_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.extension_fields}
 
     def checklist_rows(self) -> list[dict[str, Any]]:
         """The checklist as rows of bound fields, for the template."""

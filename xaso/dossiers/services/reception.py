@@ -38,6 +38,7 @@ from xaso.core.services.calendar import calendar_for_unit
 from xaso.core.tenancy import get_readable_or_404
 from xaso.core.tenancy import get_writable_or_404
 from xaso.dossiers import deadlines
+from xaso.dossiers import extensions
 from xaso.dossiers import notifications
 from xaso.dossiers.fees import FeeQuote
 from xaso.dossiers.fees import compute_fee
@@ -112,6 +113,7 @@ class ReceptionData:
     documents: Sequence[ReceivedDocument] = ()
     fee_due: int = 0
     fee_exemption: str = ""
+    fee_basis: str = ""
 
 
 def form_set_on(day: datetime.date) -> str:
@@ -223,6 +225,7 @@ def receive_dossier(
         due_needs_review=due.needs_review,
         fee_due=data.fee_due,
         fee_exemption=data.fee_exemption,
+        fee_basis=data.fee_basis,
         search_text=normalize_search_text(
             f"{data.applicant.full_name} {data.applicant.id_number} {data.procedure.name}"
         ),
@@ -419,6 +422,9 @@ class CounterSubmission:
     fee_pages: int = 1
     fee_copies: int = 1
     fee_exemption: str = ""
+    # Values of the extra counter fields other apps ask for (extensions.reception_fields_for),
+    # from which they quote the fee (e.g. the date of birth of a birth registration).
+    extension_values: dict = field(default_factory=dict)
     missing_items: Sequence[str] = ()
     reason: str = ""
     guidance: str = ""
@@ -485,6 +491,18 @@ def submit_counter_outcome(
             pages=submission.fee_pages,
             copies=submission.fee_copies,
         )
+        fee_due, fee_basis = (0 if exemption else quote.total), ""
+        declared: dict = {}
+        if not exemption:
+            other = extensions.reception_fee_for(
+                submission.procedure,
+                dict(submission.extension_values),
+                timezone.localdate(now) if now else timezone.localdate(),
+                quote.total,
+            )
+            if other is not None:
+                fee_due, exemption, fee_basis = other.fee_due, other.fee_exemption, other.fee_basis
+                declared = dict(other.declared_data or {})
         dossier = receive_dossier(
             actor=actor,
             data=ReceptionData(
@@ -497,8 +515,10 @@ def submit_counter_outcome(
                 copies=submission.copies,
                 note=submission.note,
                 documents=submission.documents,
-                fee_due=0 if exemption else quote.total,
+                declared_data=declared,
+                fee_due=fee_due,
                 fee_exemption=exemption,
+                fee_basis=fee_basis,
             ),
             received_at=now,
         )

@@ -289,6 +289,7 @@ def _reception_post(request: HttpRequest) -> HttpResponse:
             fee_pages=data.get("fee_pages") or 1,
             fee_copies=data.get("fee_copies") or 1,
             fee_exemption=data["fee_exemption"] if data["fee_exempt"] else "",
+            extension_values=form.extension_values(),
             missing_items=form.missing_items(),
             reason=data["reason"],
             guidance=data["guidance"],
