@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from xaso.civil_registry import kinds
 from xaso.civil_registry import mapping
 from xaso.civil_registry.kinds import Kind
+from xaso.core.i18n import official_language
 from xaso.dossiers.extensions import ReceptionFee
 from xaso.dossiers.extensions import register_reception_extension
 from xaso.dossiers.models import Procedure
@@ -52,6 +53,8 @@ def counter_fields(procedure: Procedure) -> dict[str, Any]:
     return {PREFIX + name: _date_field(label)}
 
 
+# Stored on the dossier and printed on the receipt: Vietnamese whatever the screen language.
+@official_language
 def pending_basis() -> str:
     return _(
         "Lệ phí theo danh mục thủ tục của đơn vị; sẽ tính lại khi lập tờ đăng ký "
