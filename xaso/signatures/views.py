@@ -39,8 +39,6 @@ from xaso.signatures.models import VerificationRecord
 from xaso.signatures.public import allow_public_check
 from xaso.signatures.signing import Appearance
 from xaso.signatures.signing import Kind
-from xaso.signatures.signing import Pkcs12Key
-from xaso.signatures.signing import TokenKey
 
 SIGNER_BOX_SIZE = (150, 60)  # points: the blue signature image in box 7c
 
@@ -247,12 +245,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         form = SignForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["method"] == SignForm.METHOD_TOKEN:
-                key: TokenKey | Pkcs12Key = TokenKey(
-                    token_label=data["token_label"], pin=data["pin"]
-                )
-            else:
-                key = Pkcs12Key(data=data["key_bytes"], passphrase=data["passphrase"])
+            key = form.signing_key()
             try:
                 signed = services.sign_pdf_as(
                     actor=actor,
