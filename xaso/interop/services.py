@@ -463,8 +463,12 @@ def _receive_document(
     business = package.business
     dedup_key = f"document:{header.from_.organ_id}:{header.document_id}:{int(business.doc_type)}"
     if business.doc_type != t.BusinessDocType.NEW:
-        # Several updates of one document are distinct: the send time tells them apart.
-        dedup_key += f":{package.trace_headers[0].timestamp.isoformat()}"
+        # Several updates of one document are distinct: the send time tells them apart, and
+        # their content (two sent within the same second); a redelivery has both the same.
+        content = hashlib.sha256(business.reason.encode())
+        for attachment in package.attachments:
+            content.update(hashlib.sha256(attachment.data).digest())
+        dedup_key += f":{package.trace_headers[0].timestamp.isoformat()}:{content.hexdigest()[:16]}"
     with transaction.atomic():
         inbound, created = _store(
             peer,
@@ -565,9 +569,12 @@ def _receive_status(
                 % {"document_id": status.response_for.document_id}
             ],
         )
+    # Two answers with the same code within one second (e.g. 16 to two updates) differ by
+    # their description; a redelivery repeats it.
+    described = hashlib.sha256(status.description.encode()).hexdigest()[:16]
     dedup_key = (
         f"status:{status.from_.organ_id}:{status.response_for.document_id}:"
-        f"{status.status_code.value}:{status.timestamp.isoformat()}"
+        f"{status.status_code.value}:{status.timestamp.isoformat()}:{described}"
     )
     with transaction.atomic():
         inbound, created = _store(
