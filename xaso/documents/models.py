@@ -125,7 +125,8 @@ class AbstractDocument(models.Model):
         abstract = True
 
     def search_parts(self) -> list[str]:
-        """The words a register search should find this document by."""
+        """The words a register search should find this document by. Abstract: the
+        incoming and outgoing documents each list their own fields."""
         raise NotImplementedError
 
     def refresh_search_text(self) -> None:
